@@ -1,0 +1,20 @@
+# The two commands of README.md. Each sets up what it needs first (system packages, .venv).
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test bench lint
+
+setup:
+	@VENV=$(VENV) scripts/setup.sh
+
+run: setup  ## set up, then play one simulated game with a live view
+	$(BIN)/amongus-agent map show --out recordings/skeld.png
+
+test: setup  ## set up, then run the whole test suite
+	$(BIN)/python -m pytest
+
+bench: setup  ## performance targets; each script prints one JSON object
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+lint: setup
+	$(BIN)/ruff check amongus_agent tests benchmarks scripts

@@ -1,0 +1,109 @@
+"""Build a walk graph from a stream of positions, the way the map recording tool does live.
+
+A person (or a scripted explorer) walks the map; each observed position either lands near a node
+already recorded or becomes a new one. New nodes are linked to the node the walker came from — a
+continuous walk cannot cross a wall — and to recorded nodes within `link_radius`, so that paths
+walked twice join up. A jump longer than `jump_distance` (a vent, a meeting teleport) links nothing
+across it. Task spots are marked at the walker's exact position.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .schema import Point
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedSpot:
+    label: str
+    room: str
+    node: int
+    position: Point
+
+
+@dataclass(slots=True)
+class GraphRecorder:
+    node_spacing: float = 0.5
+    link_radius: float = 0.8
+    jump_distance: float = 2.0
+    nodes: list[Point] = field(default_factory=list)
+    edges: set[tuple[int, int]] = field(default_factory=set)
+    spots: list[MarkedSpot] = field(default_factory=list)
+    _current: int | None = None
+    _last: Point | None = None
+    _grid: dict[tuple[int, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def _key(self, p: Point) -> tuple[int, int]:
+        return (math.floor(p[0] / self.link_radius), math.floor(p[1] / self.link_radius))
+
+    def _near(self, p: Point, radius: float) -> list[tuple[float, int]]:
+        """Nodes within `radius` (<= link_radius) of p, nearest first, from the spatial hash."""
+        kx, ky = self._key(p)
+        out = []
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for i in self._grid.get((kx + dx, ky + dy), ()):
+                    d = math.dist(p, self.nodes[i])
+                    if d <= radius:
+                        out.append((d, i))
+        out.sort()
+        return out
+
+    def _add_node(self, p: Point) -> int:
+        self.nodes.append(p)
+        i = len(self.nodes) - 1
+        self._grid[self._key(p)].append(i)
+        return i
+
+    def _link(self, a: int, b: int) -> None:
+        if a != b:
+            self.edges.add((min(a, b), max(a, b)))
+
+    def add_position(self, position: Point) -> int:
+        """Feed one observed position; returns the node the walker is now at."""
+        p = (float(position[0]), float(position[1]))
+        jumped = self._last is not None and math.dist(p, self._last) > self.jump_distance
+        self._last = p
+        previous = None if jumped else self._current
+        near = self._near(p, self.link_radius)
+        if near and near[0][0] <= self.node_spacing:
+            node = near[0][1]
+        else:
+            node = self._add_node(p)
+            for d, other in near:
+                self._link(node, other)
+        if previous is not None and math.dist(self.nodes[previous], self.nodes[node]) <= self.jump_distance:
+            self._link(previous, node)
+        self._current = node
+        return node
+
+    def mark(self, label: str, room: str = "") -> MarkedSpot:
+        """Record a task spot at the walker's exact position, joined to where the walker stands."""
+        if self._last is None:
+            raise ValueError("mark() before any position was recorded")
+        p = self._last
+        existing = self._near(p, 0.01)
+        node = existing[0][1] if existing else self._add_node(p)
+        if self._current is not None:
+            self._link(node, self._current)
+        spot = MarkedSpot(label, room, node, p)
+        self.spots.append(spot)
+        return spot
+
+    def graph(self) -> nx.Graph:
+        g = nx.Graph()
+        for i, p in enumerate(self.nodes):
+            g.add_node(i, pos=p)
+        g.add_edges_from(self.edges)
+        return g
+
+    def components(self) -> int:
+        return nx.number_connected_components(self.graph()) if self.nodes else 0
+
+    def total_length(self) -> float:
+        return sum(math.dist(self.nodes[a], self.nodes[b]) for a, b in self.edges)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up everything amongus-agent needs on a fresh Debian/Ubuntu machine: system packages
+# (Tesseract for chat OCR, Xvfb and xdotool for the input tests) and a virtual environment with
+# the package and its test tools. Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng xvfb xdotool x11-utils)
+EXTRAS=${EXTRAS:-dev}
+
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "setup: installing system packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install these system packages yourself: ${missing[*]}" >&2
+  fi
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.amongus-agent-installed"
+want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1) $EXTRAS"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: installing amongus-agent[$EXTRAS] into $VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+  echo "$want" > "$stamp"
+fi
