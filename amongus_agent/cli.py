@@ -102,7 +102,9 @@ def path_cmd(
     start: Annotated[str, typer.Argument(help="Room, task ('Fix Wiring@Admin'), 'button' or 'x,y'.")],
     goal: Annotated[str, typer.Argument(help="Room, task ('Fix Wiring@Admin'), 'button' or 'x,y'.")],
     map_name: MapOption = "skeld",
-    smooth: Annotated[bool, typer.Option(help="Cut corners where a straight line is walkable.")] = True,
+    smooth: Annotated[
+        bool, typer.Option(help="Cut corners where a straight line is walkable (default: follow the walked graph).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: points, length, from, to.")] = False,
 ) -> None:
     """Print the shortest walkable route between two places and its length (world units)."""

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng xvfb xdotool x11-utils)
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng xvfb xdotool x11-utils fonts-dejavu-core)
 EXTRAS=${EXTRAS:-dev}
 
 missing=()
