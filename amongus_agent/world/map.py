@@ -72,6 +72,7 @@ class GameMap:
         for p in fixed:
             cv2.circle(mask, (int(p[0]), int(p[1])), radius, 1, -1, cv2.LINE_8, _SHIFT)
         self._mask = mask.astype(bool)
+        self._flat_mask = self._mask.reshape(-1)
         # Which edge's corridor each cell lies in. A corridor (capsule) is convex, so from any point
         # in it both ends of its edge are in straight sight: routing needs no visibility search.
         owner = np.zeros((self._h, self._w), dtype=np.int32)
@@ -184,13 +185,16 @@ class GameMap:
             ax, ay, bx, by = bx, by, ax, ay
         length = math.hypot(bx - ax, by - ay)
         steps = int(length / (RESOLUTION * 0.5)) + 2
-        t = self._t_cache.get(steps)
-        if t is None:
-            t = self._t_cache.setdefault(steps, np.arange(steps) * (RESOLUTION * 0.5))
-        frac = np.minimum(t, length) / max(length, 1e-12)
-        cols = np.floor((ax - self._x0) / RESOLUTION + ((bx - ax) / RESOLUTION) * frac).astype(np.int64)
-        rows = (self._h - 1) - np.floor((ay - self._y0) / RESOLUTION + ((by - ay) / RESOLUTION) * frac).astype(np.int64)
-        return bool(self._mask[rows, cols].all())
+        s = self._t_cache.get(steps)
+        if s is None:
+            s = self._t_cache.setdefault(steps, np.arange(steps) * (RESOLUTION * 0.5))
+        scale = 1.0 / (max(length, 1e-12) * RESOLUTION)
+        # the last sample may pass the far end by under half a cell: clamp it there
+        cols = (s * ((bx - ax) * scale) + (ax - self._x0) / RESOLUTION).astype(np.int64)
+        rows = (s * ((by - ay) * scale) + (ay - self._y0) / RESOLUTION).astype(np.int64)
+        cols[-1] = int((bx - self._x0) / RESOLUTION)
+        rows[-1] = int((by - self._y0) / RESOLUTION)
+        return bool(self._flat_mask[(self._h - 1 - rows) * self._w + cols].all())
 
     def _edge_entries(self, x: float, y: float) -> tuple[tuple[int, float], ...] | None:
         """The two ends of the edge whose corridor holds (x, y), with distances; None off the raster."""

@@ -1,0 +1,531 @@
+"""The rules engine: one fixed step of game time at a time, from the seats' inputs.
+
+Everything random draws from the game's own generator seeded at construction, and time is the
+tick counter times `dt`, so a seed and settings replay event for event. Each step returns the
+events it produced (dicts in the recording format, see docs/recording.md); the caller decides
+whether to write them. Movement comes only from stick vectors and is confined to the walkable area
+(sliding along walls), so the same path-to-stick code that drives a gamepad is exercised here.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+
+from ..world.map import GameMap
+from ..world.tasks import TaskTable
+from .settings import GameSettings
+from .state import (
+    COLOR_NAMES,
+    CREWMATE,
+    IDLE,
+    IMPOSTOR,
+    Body,
+    Meeting,
+    Player,
+    PlayerInput,
+    Sabotage,
+    TaskProgress,
+    Using,
+)
+
+CRITICAL = ("reactor", "oxygen")
+SABOTAGE_KINDS = ("lights", "reactor", "oxygen", "comms", "doors")
+DOOR_BLOCK_RADIUS = 0.55
+POS_EVERY_S = 0.5
+
+
+class Game:
+    def __init__(self, settings: GameSettings, seed: int, game_map: GameMap, tasks: TaskTable) -> None:
+        self.settings = settings
+        self.seed = seed
+        self.map = game_map
+        self.table = tasks
+        self.rng = random.Random(seed)
+        self.dt = settings.dt
+        self.tick = 0
+        self.t = 0.0
+        self.phase = "tasks"  # tasks | meeting | ended
+        self.winner: str | None = None
+        self.reason: str | None = None
+        self.bodies: list[Body] = []
+        self.sabotage: Sabotage | None = None
+        self.doors_closed: dict[str, float] = {}  # room -> reopens at
+        self.sabotage_ready_at = settings.sabotage_cooldown_s / 3
+        self.button_ready_at = settings.button_cooldown_s
+        self.meeting: Meeting | None = None
+        self.meetings_held = 0
+        self._pos_every = max(1, int(round(POS_EVERY_S * settings.tick_hz)))
+        self._events: list[dict] = []
+        self._door_points = [(d.room, d.position) for d in game_map.data.doors]
+        self._vents = {v.id: v for v in game_map.data.vents}
+        self.players = self._deal()
+        self.tasks_total = sum(len(p.tasks) for p in self.players if p.role == CREWMATE)
+        self.tasks_done = 0
+
+    # ------------------------------------------------------------------ set-up
+
+    def _deal(self) -> list[Player]:
+        s = self.settings
+        ids = list(range(s.players))
+        impostors = set(self.rng.sample(ids, s.impostors))
+        spawn = self.map.data.spawn.points
+        commons = self.rng.sample(self.table.by_kind("common"), s.common_tasks)
+        players = []
+        for i in ids:
+            x, y = spawn[i % len(spawn)]
+            role = IMPOSTOR if i in impostors else CREWMATE
+            p = Player(i, COLOR_NAMES[i], COLOR_NAMES[i], role, x, y, emergencies_left=s.emergency_meetings)
+            chosen = list(commons)
+            chosen += self.rng.sample(self.table.by_kind("long"), s.long_tasks)
+            chosen += self.rng.sample(self.table.by_kind("short"), s.short_tasks)
+            p.tasks = [self._assign(task) for task in chosen]  # impostors get a fake list to pretend with
+            p.kill_cooldown = s.initial_kill_cooldown_s if role == IMPOSTOR else 0.0
+            players.append(p)
+        return players
+
+    def _assign(self, task) -> TaskProgress:
+        used: set[str] = set()
+        places = []
+        for step in task.steps:
+            options = [o for o in step.options if not (task.distinct_rooms and o.room in used)]
+            place = options[self.rng.randrange(len(options))]
+            used.add(place.room)
+            places.append(place)
+        return TaskProgress(
+            task.name, task.kind, task.visual, [s.label for s in task.steps], places,
+            [s.duration_s for s in task.steps], [s.wait_before_s for s in task.steps],
+        )
+
+    def header(self) -> dict:
+        return {
+            "type": "header", "version": 1, "seed": self.seed, "map": self.map.name,
+            "settings": self.settings.model_dump(),
+            "players": [{"id": p.id, "color": p.color, "name": p.name, "role": p.role} for p in self.players],
+            "tasks": {str(p.id): [t.name for t in p.tasks] for p in self.players if p.role == CREWMATE},
+            "tasks_total": self.tasks_total,
+        }
+
+    # ------------------------------------------------------------------ queries (rules, not views)
+
+    @property
+    def over(self) -> bool:
+        return self.phase == "ended"
+
+    def alive(self) -> list[Player]:
+        return [p for p in self.players if p.alive]
+
+    def vision_radius(self, p: Player) -> float:
+        s = self.settings
+        if p.is_impostor:
+            return s.vision_radius * s.impostor_vision
+        factor = s.lights_vision_factor if self.sabotage is not None and self.sabotage.kind == "lights" else 1.0
+        return s.vision_radius * s.crew_vision * factor
+
+    def sees_point(self, observer: Player, x: float, y: float) -> bool:
+        """Within the observer's vision radius and not behind a wall. Ghosts see everything."""
+        if not observer.alive:
+            return True
+        if observer.vent is not None:
+            return False
+        r = self.vision_radius(observer)
+        dx, dy = x - observer.x, y - observer.y
+        if dx * dx + dy * dy > r * r:
+            return False
+        return self.map._clear(observer.x, observer.y, x, y)
+
+    def sees(self, observer: Player, target: Player) -> bool:
+        if target.vent is not None or not target.alive:
+            return False
+        return self.sees_point(observer, target.x, target.y)
+
+    def critical_active(self) -> bool:
+        return self.sabotage is not None and self.sabotage.kind in CRITICAL
+
+    def task_bar(self) -> float:
+        return self.tasks_done / self.tasks_total if self.tasks_total else 1.0
+
+    def _emit(self, event: dict) -> None:
+        event["t"] = round(self.t, 3)
+        self._events.append(event)
+
+    # ------------------------------------------------------------------ the step
+
+    def step(self, inputs: Mapping[int, PlayerInput]) -> list[dict]:
+        """Advance one tick. Inputs for seats not in the mapping count as idle."""
+        self._events = []
+        if self.phase == "ended":
+            return self._events
+        self.tick += 1
+        self.t = self.tick * self.dt
+        if self.phase == "meeting":
+            self._meeting_step(inputs)
+        else:
+            self._tasks_step(inputs)
+        if self.phase != "ended" and self.t >= self.settings.max_game_s:
+            self._end("crew" if self.task_bar() >= 1.0 else "impostors", "time_limit")
+        if self.tick % self._pos_every == 0 or self.phase == "ended":
+            self._emit_positions()
+        return self._events
+
+    def _emit_positions(self) -> None:
+        positions = {str(p.id): [round(p.x, 3), round(p.y, 3)] for p in self.players}
+        ghosts = [p.id for p in self.players if not p.alive]
+        event: dict = {"type": "pos", "positions": positions}
+        if ghosts:
+            event["ghosts"] = ghosts
+        vented = [p.id for p in self.players if p.vent is not None]
+        if vented:
+            event["in_vent"] = vented
+        self._emit(event)
+
+    def _tasks_step(self, inputs: Mapping[int, PlayerInput]) -> None:
+        dt = self.dt
+        for p in self.players:
+            if p.kill_cooldown > 0:
+                p.kill_cooldown = max(0.0, p.kill_cooldown - dt)
+        for p in self.players:
+            inp = inputs.get(p.id, IDLE)
+            self._move(p, inp.stick)
+            if self.phase != "tasks":
+                continue
+            if inp.kill is not None and inp.kill is not False:
+                self._try_kill(p, inp.kill)
+            if inp.report:
+                self._try_report(p)
+            if inp.vent is not None or inp.vent_to is not None:
+                self._try_vent(p, inp)
+            if inp.sabotage:
+                self._try_sabotage(p, inp.sabotage, inp.sabotage_room)
+            if inp.use:
+                self._try_use(p)
+            if self.phase != "tasks":
+                break
+        if self.phase == "tasks":
+            self._progress_use()
+            self._tick_sabotage()
+
+    # ------------------------------------------------------------------ movement
+
+    def _move(self, p: Player, stick: tuple[float, float]) -> None:
+        sx, sy = stick
+        if sx == 0.0 and sy == 0.0:
+            return
+        if p.vent is not None:
+            return
+        mag = math.hypot(sx, sy)
+        if mag > 1.0:
+            sx, sy = sx / mag, sy / mag
+        if p.using is not None and mag > 0.2:
+            p.using = None  # walking away closes the task panel
+        speed = self.settings.player_speed * (1.0 if p.alive else self.settings.ghost_speed_factor)
+        nx, ny = p.x + sx * speed * self.dt, p.y + sy * speed * self.dt
+        if not p.alive:  # ghosts cross walls but stay on the ship
+            x0, y0, x1, y1 = self.map.data.bounds
+            p.x, p.y = min(max(nx, x0), x1), min(max(ny, y0), y1)
+            return
+        if self._can_stand(nx, ny):
+            p.x, p.y = nx, ny
+        elif self._can_stand(nx, p.y):  # slide along the wall
+            p.x = nx
+        elif self._can_stand(p.x, ny):
+            p.y = ny
+
+    def _can_stand(self, x: float, y: float) -> bool:
+        if not self.map.is_walkable((x, y)):
+            return False
+        if self.doors_closed:
+            for room, (dx, dy) in self._door_points:
+                if room in self.doors_closed and (x - dx) ** 2 + (y - dy) ** 2 < DOOR_BLOCK_RADIUS**2:
+                    return False
+        return True
+
+    # ------------------------------------------------------------------ impostor actions
+
+    def _try_kill(self, p: Player, target: int | bool) -> None:
+        if not (p.alive and p.is_impostor and p.vent is None and p.kill_cooldown <= 0):
+            return
+        reach = self.settings.kill_range
+        candidates = [
+            v for v in self.players
+            if v.alive and not v.is_impostor and v.vent is None and (target is True or v.id == target)
+            and (v.x - p.x) ** 2 + (v.y - p.y) ** 2 <= reach * reach
+        ]
+        if not candidates:
+            return
+        victim = min(candidates, key=lambda v: (v.x - p.x) ** 2 + (v.y - p.y) ** 2)
+        victim.alive = False
+        victim.died_at = self.t
+        victim.using = None
+        p.kill_cooldown = self.settings.kill_cooldown_s
+        self.bodies.append(Body(victim.id, victim.x, victim.y, self.t))
+        self._emit({"type": "kill", "killer": p.id, "victim": victim.id, "pos": [round(victim.x, 3), round(victim.y, 3)],
+                    "room": self.map.room_of(victim.pos)})
+        self._check_win()
+
+    def _try_vent(self, p: Player, inp: PlayerInput) -> None:
+        if not (p.alive and p.is_impostor):
+            return
+        if inp.vent == "enter" and p.vent is None:
+            vent = self._vent_in_reach(p)
+            if vent is not None:
+                p.vent = vent.id
+                p.using = None
+                p.x, p.y = vent.position
+                self._emit({"type": "vent", "player": p.id, "action": "enter", "vent": vent.id})
+        elif p.vent is not None and inp.vent_to is not None and inp.vent_to in self._vents[p.vent].links:
+            p.vent = inp.vent_to
+            p.x, p.y = self._vents[p.vent].position
+            self._emit({"type": "vent", "player": p.id, "action": "move", "vent": p.vent})
+        elif inp.vent == "exit" and p.vent is not None:
+            self._emit({"type": "vent", "player": p.id, "action": "exit", "vent": p.vent})
+            p.vent = None
+
+    def _vent_in_reach(self, p: Player):
+        reach = self.settings.use_distance * 1.25
+        best = None
+        for vent in self.map.data.vents:
+            d = math.dist(p.pos, vent.position)
+            if d <= reach and (best is None or d < best[0]):
+                best = (d, vent)
+        return None if best is None else best[1]
+
+    def _try_sabotage(self, p: Player, kind: str, room: str | None) -> None:
+        if not p.is_impostor or kind not in SABOTAGE_KINDS or self.t < self.sabotage_ready_at:
+            return
+        if kind == "doors":
+            rooms = sorted({d.room for d in self.map.data.doors})
+            if room not in rooms or room in self.doors_closed:
+                return
+            self.doors_closed[room] = self.t + self.settings.door_close_s
+            self.sabotage_ready_at = self.t + self.settings.sabotage_cooldown_s
+            self._emit({"type": "sabotage", "kind": "doors", "by": p.id, "room": room})
+            return
+        if self.sabotage is not None:
+            return
+        deadline = None
+        if kind == "reactor":
+            deadline = self.t + self.settings.reactor_countdown_s
+        elif kind == "oxygen":
+            deadline = self.t + self.settings.oxygen_countdown_s
+        self.sabotage = Sabotage(kind, p.id, self.t, deadline)
+        self._emit({"type": "sabotage", "kind": kind, "by": p.id, **({"deadline": round(deadline, 3)} if deadline else {})})
+
+    # ------------------------------------------------------------------ crew actions
+
+    def _try_report(self, p: Player) -> None:
+        if not p.alive or p.vent is not None:
+            return
+        reach = self.settings.report_distance
+        for body in self.bodies:
+            if (body.x - p.x) ** 2 + (body.y - p.y) ** 2 <= reach * reach and self.map._clear(p.x, p.y, body.x, body.y):
+                self._emit({"type": "report", "reporter": p.id, "victim": body.victim})
+                self._start_meeting("report", p.id, body.victim)
+                return
+
+    def _try_use(self, p: Player) -> None:
+        """The use button: a sabotage panel, the emergency button, or the player's next task step."""
+        if p.vent is not None or p.using is not None:
+            return
+        reach2 = self.settings.use_distance ** 2
+        sab = self.sabotage
+        if sab is not None and p.alive:
+            fix = self.table.sabotage_fixes.get(sab.kind)
+            if fix is not None:
+                for k, panel in enumerate(fix.panels):
+                    if k not in sab.panels_done and _d2(p, panel.spot) <= reach2:
+                        p.using = Using("fix", k)
+                        return
+        button = self.map.data.emergency_button.spot
+        if p.alive and _d2(p, button) <= reach2 * 1.6:
+            if p.emergencies_left > 0 and self.t >= self.button_ready_at and not self.critical_active():
+                p.emergencies_left -= 1
+                self._emit({"type": "emergency", "caller": p.id})
+                self._start_meeting("emergency", p.id, None)
+            return
+        if p.is_impostor:
+            return  # impostors can stand at a console, but their tasks never progress
+        if self.sabotage is not None and self.sabotage.kind == "comms":
+            return  # comms down: the task list is hidden and consoles do not respond
+        for k, task in enumerate(p.tasks):
+            place = task.current
+            if place is not None and self.t >= task.ready_at and _d2(p, place.spot) <= reach2:
+                p.using = Using("task", k)
+                return
+
+    def _progress_use(self) -> None:
+        dt = self.dt
+        held: list[tuple[Player, int]] = []
+        for p in self.players:
+            u = p.using
+            if u is None:
+                continue
+            u.progress += dt
+            if u.kind == "task":
+                task = p.tasks[u.index]
+                if u.progress + 1e-9 >= task.durations[task.step]:
+                    self._finish_step(p, task)
+                    p.using = None
+            else:
+                held.append((p, u.index))
+        if held:
+            self._progress_fix(held)
+
+    def _finish_step(self, p: Player, task: TaskProgress) -> None:
+        place = task.places[task.step]
+        step = task.step
+        task.step += 1
+        if not task.done:
+            task.ready_at = self.t + task.waits[task.step]
+        event = {"type": "task", "player": p.id, "task": task.name, "step": step, "room": place.room,
+                 "done": task.done}
+        if task.visual and task.done:
+            event["visual"] = True
+        self._emit(event)
+        if task.done:
+            self.tasks_done += 1
+            self._check_win()
+
+    def _progress_fix(self, held: list[tuple[Player, int]]) -> None:
+        sab = self.sabotage
+        if sab is None:
+            for p, _ in held:
+                p.using = None
+            return
+        if sab.kind == "reactor":
+            # both hand scanners must be held at the same time
+            if len({k for _, k in held}) >= 2:
+                self._fixed(sab, held[0][0].id)
+            return
+        for p, k in held:
+            if p.using is not None and p.using.progress + 1e-9 >= self.settings.fix_duration_s:
+                sab.panels_done.add(k)
+                p.using = None
+                fix = self.table.sabotage_fixes[sab.kind]
+                if len(sab.panels_done) >= len(fix.panels):
+                    self._fixed(sab, p.id)
+                    return
+
+    def _fixed(self, sab: Sabotage, by: int | None) -> None:
+        self.sabotage = None
+        for p in self.players:
+            if p.using is not None and p.using.kind == "fix":
+                p.using = None
+        self._emit({"type": "sabotage_fixed", "kind": sab.kind, "by": by})
+
+    def _tick_sabotage(self) -> None:
+        for room, until in list(self.doors_closed.items()):
+            if self.t >= until:
+                del self.doors_closed[room]
+                self._emit({"type": "sabotage_fixed", "kind": "doors", "by": None, "room": room})
+        sab = self.sabotage
+        if sab is not None and sab.deadline is not None and self.t >= sab.deadline:
+            self._end("impostors", "sabotage")
+
+    # ------------------------------------------------------------------ meetings
+
+    def _start_meeting(self, reason: str, caller: int, victim: int | None) -> None:
+        s = self.settings
+        self.phase = "meeting"
+        self.meetings_held += 1
+        voting_at = self.t + s.discussion_s
+        self.meeting = Meeting(reason, caller, victim, self.t, voting_at, voting_at + s.voting_s)
+        for p in self.players:
+            p.using = None
+            if p.vent is not None:
+                self._emit({"type": "vent", "player": p.id, "action": "exit", "vent": p.vent})
+                p.vent = None
+        if self.sabotage is not None and self.sabotage.kind in CRITICAL:
+            self._fixed(self.sabotage, None)  # a meeting resets a meltdown, as in the game
+        self.doors_closed.clear()
+        self._emit({"type": "meeting_start", "caller": caller, "reason": reason,
+                    **({"victim": victim} if victim is not None else {})})
+
+    def _meeting_step(self, inputs: Mapping[int, PlayerInput]) -> None:
+        m = self.meeting
+        assert m is not None
+        s = self.settings
+        for p in self.players:
+            inp = inputs.get(p.id)
+            if inp is None or not p.alive:
+                continue  # ghosts cannot chat or vote
+            if inp.chat:
+                text = " ".join(inp.chat.split())[: s.chat_max_chars]
+                if text:
+                    m.chat_count[p.id] = m.chat_count.get(p.id, 0) + 1
+                    self._emit({"type": "chat", "player": p.id, "text": text})
+            if inp.vote is not None and self.t >= m.voting_at and p.id not in m.votes:
+                target = inp.vote
+                valid = target == "skip" or (
+                    isinstance(target, int) and 0 <= target < len(self.players) and self.players[target].alive
+                )
+                if valid:
+                    m.votes[p.id] = target
+                    self._emit({"type": "vote", "voter": p.id, "target": target})
+        living = sum(1 for p in self.players if p.alive)
+        if self.t >= m.ends_at or (self.t >= m.voting_at and len(m.votes) >= living):
+            self._end_meeting()
+
+    def _end_meeting(self) -> None:
+        m = self.meeting
+        assert m is not None
+        tally: dict[str, int] = {}
+        for target in m.votes.values():
+            key = str(target)
+            tally[key] = tally.get(key, 0) + 1
+        ejected: Player | None = None
+        if tally:
+            top = max(tally.values())
+            leaders = [k for k, v in tally.items() if v == top]
+            if len(leaders) == 1 and leaders[0] != "skip":
+                ejected = self.players[int(leaders[0])]
+        event: dict = {"type": "eject", "player": ejected.id if ejected else None, "tally": tally}
+        if ejected is not None:
+            ejected.alive = False
+            ejected.ejected = True
+            ejected.died_at = self.t
+            if self.settings.confirm_ejects:
+                event["role"] = ejected.role
+        self._emit(event)
+        self._emit({"type": "meeting_end"})
+        self.meeting = None
+        self.bodies.clear()
+        spawn = self.map.data.spawn.points
+        for k, p in enumerate(self.players):
+            p.using = None
+            if p.alive:
+                p.x, p.y = spawn[k % len(spawn)]
+            if p.is_impostor:
+                p.kill_cooldown = self.settings.kill_cooldown_s
+        self.button_ready_at = self.t + self.settings.button_cooldown_s
+        self.sabotage_ready_at = max(self.sabotage_ready_at, self.t + self.settings.sabotage_cooldown_s / 3)
+        self.phase = "tasks"
+        self._check_win()
+
+    # ------------------------------------------------------------------ winning
+
+    def _check_win(self) -> None:
+        if self.phase == "ended":
+            return
+        impostors = sum(1 for p in self.players if p.alive and p.is_impostor)
+        crew = sum(1 for p in self.players if p.alive and not p.is_impostor)
+        if impostors == 0:
+            self._end("crew", "votes")
+        elif impostors >= crew:
+            self._end("impostors", "kills")
+        elif self.tasks_total and self.tasks_done >= self.tasks_total:
+            self._end("crew", "tasks")
+
+    def _end(self, winner: str, reason: str) -> None:
+        self.phase = "ended"
+        self.winner = winner
+        self.reason = reason
+        self.meeting = None
+        self._emit({"type": "end", "winner": winner, "reason": reason,
+                    "alive": [p.id for p in self.players if p.alive],
+                    "tasks_done": self.tasks_done, "tasks_total": self.tasks_total})
+
+
+def _d2(p: Player, spot) -> float:
+    return (p.x - spot[0]) ** 2 + (p.y - spot[1]) ** 2

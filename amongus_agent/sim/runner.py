@@ -1,0 +1,126 @@
+"""Play one simulated game to the end: the game, a controller per seat, and where events go.
+
+Controllers are bots by default; later the agent takes some seats through the same `act()`
+interface. Events go to the recording writer (if any) and to every controller that wants to
+witness them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..world.map import GameMap, load_map
+from ..world.tasks import TaskTable, load_tasks
+from .bots import make_bot
+from .engine import Game
+from .settings import GameSettings
+from .state import PlayerInput
+
+
+class Controller(Protocol):
+    def act(self) -> PlayerInput: ...
+
+    def witness(self, events: list[dict]) -> None: ...
+
+
+class EventSink(Protocol):
+    def write(self, event: dict) -> None: ...
+
+
+@dataclass(slots=True)
+class GameResult:
+    seed: int
+    winner: str
+    reason: str
+    duration_s: float
+    ticks: int
+    kills: int = 0
+    meetings: int = 0
+    ejections: list[dict] = field(default_factory=list)
+    tasks_done: int = 0
+    tasks_total: int = 0
+    sabotages: int = 0
+    recording: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "seed": self.seed, "winner": self.winner, "reason": self.reason, "duration_s": round(self.duration_s, 2),
+            "ticks": self.ticks, "kills": self.kills, "meetings": self.meetings, "ejections": self.ejections,
+            "impostors_ejected": sum(1 for e in self.ejections if e.get("role") == "impostor"),
+            "crew_ejected": sum(1 for e in self.ejections if e.get("role") == "crewmate"),
+            "tasks_done": self.tasks_done, "tasks_total": self.tasks_total, "sabotages": self.sabotages,
+            "recording": self.recording,
+        }
+
+
+_WORLD_CACHE: dict[str, tuple[GameMap, TaskTable]] = {}
+
+
+def world(map_name: str) -> tuple[GameMap, TaskTable]:
+    """Load a map and its task table once per process (bench workers play many games)."""
+    if map_name not in _WORLD_CACHE:
+        game_map = load_map(map_name)
+        _WORLD_CACHE[map_name] = (game_map, load_tasks(game_map.name, game_map))
+    return _WORLD_CACHE[map_name]
+
+
+def new_game(settings: GameSettings, seed: int) -> Game:
+    game_map, tasks = world(settings.map)
+    return Game(settings, seed, game_map, tasks)
+
+
+def play(
+    game: Game,
+    controllers: dict[int, Controller] | None = None,
+    sinks: Iterable[EventSink] = (),
+    on_events: Callable[[Game, list[dict]], None] | None = None,
+) -> GameResult:
+    """Run `game` to its end. Seats without a controller get a bot seeded from the game's RNG."""
+    seats: dict[int, Controller] = dict(controllers or {})
+    for p in game.players:
+        if p.id not in seats:
+            seats[p.id] = make_bot(game, p.id, random.Random(game.rng.getrandbits(64)))
+    sinks = list(sinks)
+    header = game.header()
+    for sink in sinks:
+        sink.write(header)
+    order = sorted(seats.items())
+    watchers = [c for _, c in order]
+    result = GameResult(game.seed, "", "", 0.0, 0, tasks_total=game.tasks_total)
+    while not game.over:
+        inputs = {pid: c.act() for pid, c in order}
+        events = game.step(inputs)
+        if not events:
+            continue
+        for sink in sinks:
+            for e in events:
+                sink.write(e)
+        notable = [e for e in events if e["type"] != "pos"]
+        if notable:
+            for c in watchers:
+                c.witness(notable)
+            _count(result, notable)
+            if on_events is not None:
+                on_events(game, notable)
+    result.winner = game.winner or ""
+    result.reason = game.reason or ""
+    result.duration_s = game.t
+    result.ticks = game.tick
+    result.tasks_done = game.tasks_done
+    return result
+
+
+def _count(result: GameResult, events: list[dict]) -> None:
+    for e in events:
+        kind = e["type"]
+        if kind == "kill":
+            result.kills += 1
+        elif kind == "meeting_start":
+            result.meetings += 1
+        elif kind == "eject" and e["player"] is not None:
+            result.ejections.append({"player": e["player"], "role": e.get("role"), "t": e["t"]})
+        elif kind == "sabotage":
+            result.sabotages += 1

@@ -1,0 +1,65 @@
+"""Game settings: every rule number in one place, defaults as in the real game's lobby.
+
+Defaults follow the game's published default options (SkeldJS GameOptions): 10 players, kill
+cooldown 45 s, medium kill distance, crew vision 1x and impostor 1.5x, one emergency meeting each,
+15 s discussion and 120 s voting, 1 common / 1 long / 2 short tasks. Two impostors is the usual
+lobby for ten players. Values the game does not publish in world units (vision radius, speeds,
+use and report ranges) are estimates and say so.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+KILL_DISTANCES = {"short": 1.0, "medium": 1.8, "long": 2.5}
+SIM_VERSION = "skeld_sim_v1"  # bump when rules change, so results stay comparable
+
+
+class GameSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    map: str = "skeld"
+    players: int = Field(10, ge=4, le=15)
+    impostors: int = Field(2, ge=1, le=3)
+    tick_hz: int = Field(10, ge=2, le=60, description="fixed simulation steps per game second")
+    player_speed: float = Field(2.5, gt=0, description="units per second at full stick (estimate)")
+    ghost_speed_factor: float = Field(1.5, gt=0)
+    vision_radius: float = Field(3.5, gt=0, description="world units at 1.0x vision (estimate)")
+    crew_vision: float = Field(1.0, gt=0)
+    impostor_vision: float = Field(1.5, gt=0)
+    lights_vision_factor: float = Field(0.25, gt=0, le=1, description="crew vision while lights are out")
+    kill_cooldown_s: float = Field(45.0, ge=0)
+    initial_kill_cooldown_s: float = Field(10.0, ge=0, description="at game start, as in the real game")
+    kill_distance: str = Field("medium", pattern="^(short|medium|long)$")
+    use_distance: float = Field(0.8, gt=0, description="from a standing spot, vent or button (estimate)")
+    report_distance: float = Field(2.0, gt=0, description="estimate")
+    emergency_meetings: int = Field(1, ge=0)
+    button_cooldown_s: float = Field(15.0, ge=0)
+    discussion_s: float = Field(15.0, ge=0)
+    voting_s: float = Field(120.0, gt=0)
+    confirm_ejects: bool = True
+    anonymous_votes: bool = False
+    common_tasks: int = Field(1, ge=0, le=2)
+    long_tasks: int = Field(1, ge=0, le=3)
+    short_tasks: int = Field(2, ge=0, le=5)
+    sabotage_cooldown_s: float = Field(30.0, ge=0)
+    reactor_countdown_s: float = Field(30.0, gt=0)
+    oxygen_countdown_s: float = Field(30.0, gt=0)
+    door_close_s: float = Field(10.0, gt=0)
+    fix_duration_s: float = Field(3.0, gt=0, description="lights, comms and each O2 keypad (estimate)")
+    chat_max_chars: int = Field(100, ge=1)
+    max_game_s: float = Field(1800.0, gt=0, description="hard cap; a game that hits it ends with reason time_limit")
+
+    @model_validator(mode="after")
+    def _enough_crew(self) -> GameSettings:
+        if self.players - self.impostors <= self.impostors:
+            raise ValueError(f"{self.impostors} impostors need more than {2 * self.impostors} players")
+        return self
+
+    @property
+    def dt(self) -> float:
+        return 1.0 / self.tick_hz
+
+    @property
+    def kill_range(self) -> float:
+        return KILL_DISTANCES[self.kill_distance]
