@@ -131,6 +131,186 @@ def path_cmd(
         out.print(f"  ({x:8.3f}, {y:8.3f}){note}")
 
 
+@app.command("replay")
+def replay_cmd(
+    file: Annotated[Path, typer.Argument(help="Recording to read (JSON Lines, docs/recording.md).")],
+    png: Annotated[Path | None, typer.Option("--png", help="Draw the game onto the map into this PNG.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Also check the game rules; exit 1 on a violation.")] = False,
+    map_name: Annotated[
+        str | None, typer.Option("--map", "-m", help="Map to draw and check on (default: the recording's own).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+) -> None:
+    """Validate a recording and summarise the game; optionally draw it (--png) and check its rules (--check)."""
+    from rich.markup import escape
+
+    from .recording import check_invariants, read_recording, summarize
+    from .recording.report import summary_text
+
+    recording = read_recording(file)
+    for problem in recording.problems:  # a line cut by a crash: summarise what came before it
+        err.print(f"[yellow]warning:[/] {problem}", soft_wrap=True, markup=False)
+    summary = summarize(recording)
+    violations: list[str] | None = None
+    if png is not None or check:
+        from .world.map import load_map
+
+        game_map = load_map(map_name or recording.header.map)
+        if check:
+            violations = check_invariants(recording, game_map)
+        if png is not None:
+            from .recording.replay import draw_replay
+
+            png.parent.mkdir(parents=True, exist_ok=True)
+            png.write_bytes(draw_replay(recording, game_map).png())
+    if as_json:
+        print(json.dumps({**summary.model_dump(mode="json"), "png": str(png) if png else None,
+                          "violations": violations}))
+    else:
+        out.print(summary_text(summary), soft_wrap=True)
+        if png is not None:
+            out.print(f"replay drawn -> [green]{escape(str(png))}[/]")
+        if violations is not None:
+            out.print("rules: [green]clean[/]" if not violations else f"rules: [red]{len(violations)} violations[/]")
+            for line in violations:
+                out.print(f"  {line}", markup=False, highlight=False)
+    if violations:
+        raise typer.Exit(1)
+
+
+@app.command("simulate")
+def simulate_cmd(
+    seed: Annotated[int, typer.Option(help="Game seed: the same seed and settings give the same game.")] = 1,
+    players: Annotated[int | None, typer.Option(help="Players, 4-15 (default 10).")] = None,
+    impostors: Annotated[int | None, typer.Option(help="Impostors, 1-3 (default 2).")] = None,
+    map_name: MapOption = "skeld",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Recording file (default recordings/game-SEED.jsonl).")
+    ] = None,
+    settings_set: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override any game setting, e.g. --set kill_cooldown_s=30 (repeatable)."),
+    ] = None,
+    speed: Annotated[
+        float, typer.Option(help="Game seconds per wall second for watching (0: as fast as possible).", min=0)
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only the summary, as one JSON object.")] = False,
+) -> None:
+    """Play one game with bots in every seat, showing events live, then a summary.
+
+    Settings default to the real game's lobby defaults; override them with --set FIELD=VALUE or
+    AMONGUS_FIELD environment variables (e.g. AMONGUS_KILL_COOLDOWN_S=30).
+    """
+    from .recording import RecordingWriter
+    from .sim.runner import new_game, play
+    from .sim.settings import load_settings, parse_assignments
+
+    overrides = parse_assignments(settings_set or [])
+    overrides.update({"players": players, "impostors": impostors, "map": map_name})
+    settings = load_settings(overrides)
+    game = new_game(settings, seed)
+    path = out_file or Path("recordings") / f"game-{seed}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    on_events, finish = _live_view(game, speed, quiet=as_json)
+    with RecordingWriter(path, game.header()) as writer:
+        result = play(game, sinks=[writer], on_events=on_events)
+    finish()
+    summary = result.as_dict() | {"recording": str(path), "players": settings.players, "impostors": settings.impostors}
+    summary["roles"] = {p.name: p.role for p in game.players}
+    if as_json:
+        print(json.dumps(summary))
+        return
+    _print_summary(summary)
+
+
+def _live_view(game, speed: float, quiet: bool):
+    """Event lines as they happen plus a status line on a terminal; nothing when quiet."""
+    import time
+
+    from rich.live import Live
+
+    from .sim.view import describe, status
+
+    if quiet:
+        return None, lambda: None
+    live = Live(status(game), console=out, refresh_per_second=8, transient=True) if out.is_terminal else None
+    if live:
+        live.start()
+    started = time.perf_counter()
+
+    def on_events(g, events) -> None:
+        for e in events:
+            line = describe(g, e)
+            if line is not None:
+                out.print(line)
+        if live:
+            live.update(status(g))
+        if speed > 0:
+            lag = g.t / speed - (time.perf_counter() - started)
+            if lag > 0:
+                time.sleep(lag)
+
+    def finish() -> None:
+        if live:
+            live.stop()
+
+    return on_events, finish
+
+
+def _print_summary(s: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{s['winner']} win ({s['reason']})", show_header=False, title_style="bold")
+    table.add_row("seed", str(s["seed"]))
+    table.add_row("duration", f"{s['duration_s']:.1f} game seconds")
+    table.add_row("kills", str(s["kills"]))
+    table.add_row("meetings", str(s["meetings"]))
+    names = list(s["roles"])
+    ejections = ", ".join(f"{names[e['player']]} ({e['role']})" for e in s["ejections"]) or "none"
+    table.add_row("ejections", ejections)
+    table.add_row("tasks", f"{s['tasks_done']}/{s['tasks_total']}")
+    table.add_row("impostors", ", ".join(n for n, r in s["roles"].items() if r == "impostor"))
+    table.add_row("recording", s["recording"])
+    out.print(table)
+
+
+@app.command("bench")
+def bench_cmd(
+    games: Annotated[int, typer.Option(help="Number of games.", min=1)] = 100,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).", min=1)] = None,
+    seed: Annotated[int, typer.Option(help="First seed; games use seed, seed+1, ...")] = 1,
+    players: Annotated[int | None, typer.Option(help="Players, 4-15 (default 10).")] = None,
+    impostors: Annotated[int | None, typer.Option(help="Impostors, 1-3 (default 2).")] = None,
+    settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
+) -> None:
+    """Play many bot games over several processes: win rates, game length, speed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .sim.batch import bench
+    from .sim.settings import load_settings, parse_assignments
+
+    overrides = parse_assignments(settings_set or [])
+    overrides.update({"players": players, "impostors": impostors})
+    settings = load_settings(overrides)
+    progress = Progress(TextColumn("games"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, transient=True, disable=not err.is_terminal)
+    with progress:
+        task = progress.add_task("games", total=games)
+        result = bench(settings, games, seed, workers, progress=lambda _r: progress.advance(task))
+    if as_json:
+        print(json.dumps(result))
+        return
+    out.print(f"[bold]{games} games[/] on {result['workers']} workers in {result['wall_s']:.1f} s "
+              f"({result['games_per_s']:.1f} games/s, {result['sim_s_per_wall_s']:.0f} game s per wall s)")
+    out.print(f"win rate: crew {result['win_rate']['crew']:.0%}, impostors {result['win_rate']['impostors']:.0%}")
+    for reason, count in result["wins_by_reason"].items():
+        out.print(f"  {reason}: {count}")
+    out.print(f"mean game {result['mean_game_s']:.0f} s (longest {result['longest_game_s']:.0f} s), "
+              f"{result['kills_per_game']:.1f} kills and {result['meetings_per_game']:.1f} meetings per game, "
+              f"ejected: {result['impostors_ejected']} impostors, {result['crewmates_ejected']} crewmates")
+
+
 def main() -> None:
     """Entry point: run the app, turning our own errors into one line and exit status 2."""
     try:

@@ -179,6 +179,8 @@ class Game:
         if vented:
             event["in_vent"] = vented
         self._emit(event)
+        if len(self._events) > 1 and self._events[-2]["type"] == "end":  # the end stays the last line
+            self._events[-2], self._events[-1] = self._events[-1], self._events[-2]
 
     def _tasks_step(self, inputs: Mapping[int, PlayerInput]) -> None:
         dt = self.dt
@@ -320,6 +322,7 @@ class Game:
         reach = self.settings.report_distance
         for body in self.bodies:
             if (body.x - p.x) ** 2 + (body.y - p.y) ** 2 <= reach * reach and self.map._clear(p.x, p.y, body.x, body.y):
+                self._clear_vents()  # everyone leaves the vents before the call, as the recording reads
                 self._emit({"type": "report", "reporter": p.id, "victim": body.victim})
                 self._start_meeting("report", p.id, body.victim)
                 return
@@ -341,6 +344,7 @@ class Game:
         if p.alive and _d2(p, button) <= reach2 * 1.6:
             if p.emergencies_left > 0 and self.t >= self.button_ready_at and not self.critical_active():
                 p.emergencies_left -= 1
+                self._clear_vents()
                 self._emit({"type": "emergency", "caller": p.id})
                 self._start_meeting("emergency", p.id, None)
             return
@@ -433,14 +437,17 @@ class Game:
         self.meeting = Meeting(reason, caller, victim, self.t, voting_at, voting_at + s.voting_s)
         for p in self.players:
             p.using = None
-            if p.vent is not None:
-                self._emit({"type": "vent", "player": p.id, "action": "exit", "vent": p.vent})
-                p.vent = None
         if self.sabotage is not None and self.sabotage.kind in CRITICAL:
             self._fixed(self.sabotage, None)  # a meeting resets a meltdown, as in the game
         self.doors_closed.clear()
         self._emit({"type": "meeting_start", "caller": caller, "reason": reason,
                     **({"victim": victim} if victim is not None else {})})
+
+    def _clear_vents(self) -> None:
+        for p in self.players:
+            if p.vent is not None:
+                self._emit({"type": "vent", "player": p.id, "action": "exit", "vent": p.vent})
+                p.vent = None
 
     def _meeting_step(self, inputs: Mapping[int, PlayerInput]) -> None:
         m = self.meeting

@@ -78,15 +78,15 @@ def play(
     sinks: Iterable[EventSink] = (),
     on_events: Callable[[Game, list[dict]], None] | None = None,
 ) -> GameResult:
-    """Run `game` to its end. Seats without a controller get a bot seeded from the game's RNG."""
+    """Run `game` to its end. Seats without a controller get a bot seeded from the game's RNG.
+
+    Sinks receive every event (the header is the caller's: `RecordingWriter(path, game.header())`).
+    """
     seats: dict[int, Controller] = dict(controllers or {})
     for p in game.players:
         if p.id not in seats:
             seats[p.id] = make_bot(game, p.id, random.Random(game.rng.getrandbits(64)))
     sinks = list(sinks)
-    header = game.header()
-    for sink in sinks:
-        sink.write(header)
     order = sorted(seats.items())
     watchers = [c for _, c in order]
     result = GameResult(game.seed, "", "", 0.0, 0, tasks_total=game.tasks_total)

@@ -63,3 +63,44 @@ class GameSettings(BaseModel):
     @property
     def kill_range(self) -> float:
         return KILL_DISTANCES[self.kill_distance]
+
+
+ENV_PREFIX = "AMONGUS_"
+
+
+def load_settings(overrides: dict[str, object] | None = None, environ: dict[str, str] | None = None) -> GameSettings:
+    """Defaults, then `AMONGUS_<FIELD>` environment variables, then explicit overrides (the CLI's)."""
+    import os
+
+    from pydantic import ValidationError
+
+    from ..errors import DataError
+    from ..world.loading import validation_message
+
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name in GameSettings.model_fields:
+        key = ENV_PREFIX + name.upper()
+        if key in env:
+            values[name] = env[key]
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        return GameSettings.model_validate(values)
+    except ValidationError as exc:
+        where, message = validation_message(exc)
+        raise DataError("settings", where, message) from None
+
+
+def parse_assignments(items: list[str]) -> dict[str, object]:
+    """`["kill_cooldown_s=30", "confirm_ejects=false"]` -> dict, naming the bad item on error."""
+    from ..errors import DataError
+
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in GameSettings.model_fields:
+            known = ", ".join(GameSettings.model_fields)
+            raise DataError("--set", item, f"expected FIELD=VALUE with FIELD one of: {known}")
+        out[key] = value.strip()
+    return out

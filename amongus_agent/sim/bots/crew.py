@@ -109,14 +109,14 @@ class CrewBot(Bot):
         return best[1]
 
     def _should_fix(self, kind: str) -> bool:
-        if kind in ("reactor", "oxygen"):
-            return True
+        if kind in ("reactor", "oxygen", "comms"):
+            return True  # comms hides every task, so there is nothing better to do than fix it
         fix = self.game.table.sabotage_fixes.get(kind)
         if fix is None:
             return False
         # lights and comms: whoever is reasonably close goes; the rest keep working
         d = self.game.map.path_distance(self.me.pos, fix.panels[0].spot) if self.me.alive else 99.0
-        return d < 14.0 or (kind == "comms" and not any(t.current for t in self.me.tasks if t.current))
+        return d < 14.0
 
     def _pick_panel(self, fix, open_panels: list[int]) -> int:
         if len(open_panels) == 1:

@@ -1,0 +1,178 @@
+"""Write recordings as the game runs, read them back with every line checked.
+
+The writer is on the simulator's hot path (a few thousand lines per real second when it runs far
+faster than real time), so it serialises plain dicts with `json.dumps` and flushes each line
+without validating: a crash then loses at most the line being written. The reader is where the
+checking happens; it tells a line cut mid-write at the end of the file (the expected result of a
+crash, reported and skipped) from a corrupt line anywhere else (a `DataError` naming the line).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import DataError
+from ..world.loading import validation_message
+from .format import EVENT_ADAPTER, RECORDING_VERSION, EventBase, Header, player_ids
+
+
+def _compact(obj: Any) -> str:
+    # allow_nan=False: a NaN position from a simulator bug fails here, not in a reader much later
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _as_dict(obj: Mapping[str, Any] | BaseModel) -> Any:
+    return obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
+
+
+class RecordingWriter:
+    """Append-only JSONL writer: the header on open, then one flushed line per `write`.
+
+    Events are not validated here (see the module note); `read_recording` or `check_invariants`
+    on the finished file is where a simulator finds out it wrote something wrong.
+    """
+
+    def __init__(self, path: str | Path, header: Mapping[str, Any] | Header) -> None:
+        self.path = Path(path)
+        head = _as_dict(header)
+        Header.model_validate(head)  # once per game: a bad header is cheap to catch now
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: IO[str] | None = self.path.open("w", encoding="utf-8", newline="\n")
+        self.lines = 0
+        self._line(head)
+
+    def _line(self, obj: Any) -> None:
+        if self._file is None:
+            raise ValueError(f"{self.path}: recording is closed")
+        self._file.write(_compact(obj) + "\n")
+        self._file.flush()
+        self.lines += 1
+
+    def write(self, event: Mapping[str, Any] | BaseModel) -> None:
+        """Write one event (a dict with at least `t` and `type`, or an event model) as one line."""
+        self._line(_as_dict(event))
+
+    @property
+    def closed(self) -> bool:
+        return self._file is None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> RecordingWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class Recording:
+    """A recording read back: `lines[k]` is the file line number of `events[k]` (the header is line 1)."""
+
+    header: Header
+    events: list[EventBase]
+    lines: list[int]
+    source: str = ""
+    problems: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    def player_name(self, pid: int | None) -> str:
+        """`Red (2)`: how messages name a player, readable yet exact."""
+        if pid is None:
+            return "nobody"
+        if 0 <= pid < len(self.header.players):
+            return f"{self.header.players[pid].name} ({pid})"
+        return f"player {pid}"
+
+
+def _parse_header(raw: bytes, source: str) -> Header:
+    where = "line 1"
+    try:
+        obj = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(source, where, f"header is not valid JSON: {exc}") from None
+    if not isinstance(obj, dict) or obj.get("type") != "header":
+        raise DataError(source, where, 'the first line must be the header ({"type": "header", ...})')
+    version = obj.get("version")
+    if version != RECORDING_VERSION:
+        raise DataError(source, where, f"recording version {version!r} is not supported (this reader knows "
+                                       f"{RECORDING_VERSION})")
+    try:
+        return Header.model_validate(obj)
+    except ValidationError as exc:
+        field_at, message = validation_message(exc)
+        raise DataError(source, f"{where}: {field_at}", message) from None
+
+
+def _parse_event(obj: Any, n_players: int) -> EventBase:
+    """Validate one decoded line; raise ValueError with a message naming the field."""
+    if not isinstance(obj, dict):
+        raise ValueError("an event must be a JSON object")
+    try:
+        event = EVENT_ADAPTER.validate_python(obj)
+    except ValidationError as exc:
+        field_at, message = validation_message(exc)
+        # the union tag is the first element of pydantic's location; people know the event by its type
+        field_at = field_at.split(".", 1)[1] if "." in field_at else field_at
+        raise ValueError(f"{obj.get('type', '?')}.{field_at}: {message}") from None
+    unknown = sorted({i for i in player_ids(event) if i >= n_players})
+    if unknown:
+        raise ValueError(f"{event.type}: player {unknown[0]} is not in the header (ids 0..{n_players - 1})")
+    return event
+
+
+def read_recording(path: str | Path, strict: bool = False) -> Recording:
+    """Read and validate a whole recording.
+
+    A final line with no newline that does not parse is a write cut short by a crash: it is left
+    out, noted in `problems` and `truncated` is set (with `strict=True` it raises instead). Any
+    other bad line raises `DataError` naming the file and `line N`.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(source, "", "file not found") from None
+    except OSError as exc:
+        raise DataError(source, "", f"cannot read: {exc}") from exc
+    if not data:
+        raise DataError(source, "", "empty file: a recording starts with a header line")
+    raw_lines = data.split(b"\n")
+    cut = raw_lines.pop()  # b"" when the file ends with a newline, else the unterminated last line
+    if not raw_lines:  # a single line without newline: only the header, perhaps cut
+        raw_lines, cut = [cut], b""
+    header = _parse_header(raw_lines[0], source)
+    n_players = len(header.players)
+    recording = Recording(header=header, events=[], lines=[], source=source)
+    numbered = [(k + 2, raw) for k, raw in enumerate(raw_lines[1:])]
+    if cut:
+        numbered.append((len(raw_lines) + 1, cut))
+    for number, raw in numbered:
+        last_unterminated = bool(cut) and number == len(raw_lines) + 1
+        try:
+            obj = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            if last_unterminated and not strict:
+                recording.truncated = True
+                recording.problems.append(f"{source}: line {number}: cut mid-write ({len(raw)} bytes); "
+                                          f"the {len(recording.events)} events before it are kept")
+                break
+            what = "empty line" if not raw.strip() else f"not valid JSON: {exc}"
+            raise DataError(source, f"line {number}", what) from None
+        try:
+            event = _parse_event(obj, n_players)
+        except ValueError as exc:
+            raise DataError(source, f"line {number}", str(exc)) from None
+        recording.events.append(event)
+        recording.lines.append(number)
+    return recording

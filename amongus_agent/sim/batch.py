@@ -1,0 +1,85 @@
+"""Many bot games at once, over worker processes: win rates, game length and speed.
+
+Each worker loads the map once and plays whole games; games are independent and seeded, so the
+aggregate depends only on the seeds and settings, not on how games were spread over workers.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+from .runner import new_game, play
+from .settings import GameSettings
+
+
+def play_one(args: tuple[dict, int]) -> dict:
+    settings_dict, seed = args
+    settings = GameSettings.model_validate(settings_dict)
+    t0 = time.perf_counter()
+    result = play(new_game(settings, seed))
+    out = result.as_dict()
+    out["wall_s"] = time.perf_counter() - t0
+    return out
+
+
+def run_games(
+    settings: GameSettings, seeds: list[int], workers: int | None = None
+) -> Iterator[dict]:
+    """Yield each game's result as it finishes (order follows the seeds)."""
+    workers = workers or os.cpu_count() or 1
+    jobs = [(settings.model_dump(), seed) for seed in seeds]
+    if workers <= 1:
+        for job in jobs:
+            yield play_one(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(play_one, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8) or 1)))
+
+
+def bench(
+    settings: GameSettings,
+    games: int,
+    first_seed: int = 1,
+    workers: int | None = None,
+    progress: Callable[[dict], None] | None = None,
+) -> dict:
+    seeds = list(range(first_seed, first_seed + games))
+    t0 = time.perf_counter()
+    wins: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    total_game_s = 0.0
+    kills = meetings = imp_ejected = crew_ejected = 0
+    longest = 0.0
+    for result in run_games(settings, seeds, workers):
+        wins[result["winner"]] += 1
+        reasons[f"{result['winner']}:{result['reason']}"] += 1
+        total_game_s += result["duration_s"]
+        longest = max(longest, result["duration_s"])
+        kills += result["kills"]
+        meetings += result["meetings"]
+        imp_ejected += result["impostors_ejected"]
+        crew_ejected += result["crew_ejected"]
+        if progress:
+            progress(result)
+    wall = time.perf_counter() - t0
+    n = max(1, games)
+    return {
+        "games": games,
+        "workers": workers or os.cpu_count() or 1,
+        "seeds": [first_seed, first_seed + games - 1],
+        "win_rate": {side: round(wins[side] / n, 4) for side in ("crew", "impostors")},
+        "wins_by_reason": dict(sorted(reasons.items())),
+        "mean_game_s": round(total_game_s / n, 2),
+        "longest_game_s": round(longest, 2),
+        "kills_per_game": round(kills / n, 3),
+        "meetings_per_game": round(meetings / n, 3),
+        "impostors_ejected": imp_ejected,
+        "crewmates_ejected": crew_ejected,
+        "wall_s": round(wall, 3),
+        "games_per_s": round(games / wall, 3) if wall > 0 else None,
+        "sim_s_per_wall_s": round(total_game_s / wall, 1) if wall > 0 else None,
+    }
