@@ -8,7 +8,7 @@ setup:
 	@VENV=$(VENV) scripts/setup.sh
 
 run: setup  ## set up, then play one simulated game with a live view
-	$(BIN)/amongus-agent map show --out recordings/skeld.png
+	$(BIN)/amongus-agent simulate --speed $(or $(SPEED),0)
 
 test: setup  ## set up, then run the whole test suite
 	$(BIN)/python -m pytest

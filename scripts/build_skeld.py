@@ -34,7 +34,7 @@ REGIONS: list[tuple[str, str, list[tuple[float, float, float, float]]]] = [
     ("Reactor", "room", [(-23.5, -9.5, -19.8, -1.5)]),
     ("Security", "room", [(-15.8, -7.6, -11.8, -3.0)]),
     ("Lower Engine", "room", [(-20.5, -14.5, -14.6, -9.0)]),
-    ("MedBay", "room", [(-11.3, -6.2, -5.8, -0.6)]),
+    ("MedBay", "room", [(-11.3, -6.2, -6.2, -0.6)]),
     ("Oxygen", "room", [(4.6, -4.5, 8.8, -2.4)]),
     ("Cafeteria", "room", [(-6.4, -5.0, 5.15, 5.6)]),
     ("Weapons", "room", [(7.6, 0.0, 12.2, 4.5)]),

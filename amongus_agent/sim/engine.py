@@ -439,6 +439,8 @@ class Game:
             p.using = None
         if self.sabotage is not None and self.sabotage.kind in CRITICAL:
             self._fixed(self.sabotage, None)  # a meeting resets a meltdown, as in the game
+        for room in sorted(self.doors_closed):
+            self._emit({"type": "sabotage_fixed", "kind": "doors", "by": None, "room": room})
         self.doors_closed.clear()
         self._emit({"type": "meeting_start", "caller": caller, "reason": reason,
                     **({"victim": victim} if victim is not None else {})})

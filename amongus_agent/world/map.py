@@ -144,10 +144,11 @@ class GameMap:
         return self._x0, self._y0, RESOLUTION
 
     def is_walkable(self, point: Sequence[float]) -> bool:
-        col, row = self._cell(float(point[0]), float(point[1]))
+        col = math.floor((point[0] - self._x0) / RESOLUTION)
+        row = self._h - 1 - math.floor((point[1] - self._y0) / RESOLUTION)
         if not (0 <= col < self._w and 0 <= row < self._h):
             return False
-        return bool(self._mask[row, col])
+        return bool(self._flat_mask[row * self._w + col])
 
     def walkable_many(self, points: np.ndarray) -> np.ndarray:
         cols, rows, inside = self._cells(np.asarray(points, dtype=np.float64))

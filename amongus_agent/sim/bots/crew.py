@@ -28,6 +28,7 @@ class CrewBot(Bot):
         self._task_goal: Point | None = None
         self._was_using = False
         self._idle_until = 0.0
+        self._recheck_at = 0.0
 
     def look(self) -> None:
         super().look()
@@ -88,7 +89,11 @@ class CrewBot(Bot):
             t.current is not None and t.current.spot == goal for t in me.tasks
         ):
             return goal
+        if g.t < self._recheck_at:
+            return None
         self._task_goal = self._choose_task()
+        if self._task_goal is None:
+            self._recheck_at = g.t + 0.5  # nothing to do now (all done, or waiting): look again later
         return self._task_goal
 
     def _choose_task(self) -> Point | None:
