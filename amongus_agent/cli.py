@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__
 from .errors import AmongUsError
@@ -149,7 +150,7 @@ def replay_cmd(
 
     recording = read_recording(file)
     for problem in recording.problems:  # a line cut by a crash: summarise what came before it
-        err.print(f"[yellow]warning:[/] {problem}", soft_wrap=True, markup=False)
+        err.print(Text("warning: ", style="yellow") + Text(str(problem)), soft_wrap=True)
     summary = summarize(recording)
     violations: list[str] | None = None
     if png is not None or check:
