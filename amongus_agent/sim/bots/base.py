@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ...world.schema import Point
 from ..engine import Game
 from ..state import Player, PlayerInput
-from .nav import Navigator
+from ...act.movement import Mover
 from .talk import Claim, parse_chat
 
 LOOK_EVERY_TICKS = 5
@@ -53,7 +53,7 @@ class Bot:
         self.pid = pid
         self.me: Player = game.players[pid]
         self.rng = rng
-        self.nav = Navigator(game.map, game.settings.player_speed * game.dt, rng)
+        self.nav = Mover(game.map, game.settings.player_speed * game.dt, rng)
         self.memory = Memory()
         self.room_now = game.map.room_of(self.me.pos)
         self._phase_tick = pid % LOOK_EVERY_TICKS

@@ -14,7 +14,7 @@ from .base import Bot
 
 REPORT_WEIGHT = {"saw_kill": 0.6, "saw_vent": 0.6, "vote": 0.15, "near": 0.2, "defend": 0.0}
 VOTE_THRESHOLD = 0.55
-DAWDLE_CHANCE = 0.6
+DAWDLE_CHANCE = 0.7
 BANDWAGON = 0.15  # per vote already cast for a player
 
 

@@ -1,8 +1,9 @@
-"""Walking for bots: a route from the map, followed by stick vectors every tick, closed-loop.
+"""Path to stick: follow the map's shortest route with a gamepad stick, closed-loop on position.
 
-Bots move the way a gamepad player does — the stick points at the next waypoint — so they obey the
-same movement rules as any seat; `stuck` handling re-routes when a closed door or a wall corner
-holds them up.
+Every tick the stick points at a point a little ahead on the route (pure pursuit), so corners are
+taken smoothly and small drifts correct themselves. Being stuck (a closed door, a wall corner, a
+crowd) is noticed from the observed position: first re-route from where the player is, then nudge
+along each axis in turn. Used by the agent and by the simulator's bots alike.
 """
 
 from __future__ import annotations
@@ -10,22 +11,29 @@ from __future__ import annotations
 import math
 import random
 
-from ...errors import NotWalkableError
-from ...world.map import GameMap
-from ...world.schema import Point
+from ..errors import NotWalkableError
+from ..world.map import GameMap
+from ..world.schema import Point
+
+LOOKAHEAD = 0.35  # units ahead of the nearest route point
+STUCK_TICKS = 15
+NUDGE_TICKS = 4
 
 
-class Navigator:
-    def __init__(self, game_map: GameMap, step: float, rng: random.Random) -> None:
+class Mover:
+    def __init__(self, game_map: GameMap, step: float, rng: random.Random | None = None) -> None:
         self.map = game_map
-        self.step = step  # distance covered by one tick at full stick
-        self.rng = rng
+        self.step = step  # distance one tick at full stick covers
+        self.rng = rng or random.Random(0)
         self.route: list[Point] = []
         self.wp = 0
         self.goal: Point | None = None
+        self.reroutes = 0
+        self.nudges = 0
         self._last: Point | None = None
         self._still = 0
         self._nudge = 0
+        self._nudge_axis = 0
         self._nudge_dir = (0.0, 0.0)
 
     def go(self, start: Point, goal: Point, through_walls: bool = False, slack: float = 0.0) -> None:
@@ -48,53 +56,52 @@ class Navigator:
 
     def stop(self) -> None:
         self.route, self.wp, self.goal = [], 0, None
+        self._nudge = 0
 
     def arrived(self, pos: Point, tolerance: float = 0.05) -> bool:
         return self.goal is not None and math.dist(pos, self.goal) <= tolerance
 
     def stick(self, pos: Point) -> tuple[float, float]:
+        """The stick vector for this tick, from the observed position."""
         if not self.route or self.goal is None:
             return (0.0, 0.0)
         if self._nudge > 0:
             self._nudge -= 1
             if self._nudge == 0:
-                self.go_again(pos)
+                self._reroute(pos)
             return self._nudge_dir
-        x, y = pos
         last = len(self.route) - 1
-        while self.wp < last and math.dist(pos, self.route[self.wp]) < self.step:
+        # advance past waypoints already within reach, then aim a little beyond the current one
+        while self.wp < last and math.dist(pos, self.route[self.wp]) < max(self.step, LOOKAHEAD):
             self.wp += 1
-        if self.wp > last:
-            return (0.0, 0.0)
         tx, ty = self.route[self.wp]
-        dx, dy = tx - x, ty - y
+        dx, dy = tx - pos[0], ty - pos[1]
         d = math.hypot(dx, dy)
         if d < 1e-6:
-            if self.wp == last:
-                return (0.0, 0.0)
-            self.wp += 1
-            return self.stick(pos)
+            return (0.0, 0.0)
         self._watch(pos)
         mag = min(1.0, d / self.step) if self.wp == last else 1.0
         return (dx / d * mag, dy / d * mag)
 
-    def go_again(self, pos: Point) -> None:
+    def _reroute(self, pos: Point) -> None:
         goal = self.goal
         self.goal = None
         if goal is not None:
+            self.reroutes += 1
             self.go(pos, goal)
 
     def _watch(self, pos: Point) -> None:
-        """Stuck: no progress for 1.5 s of ticks -> re-route; again -> nudge along one axis."""
         if self._last is not None and math.dist(pos, self._last) < 0.02 * self.step:
             self._still += 1
         else:
             self._still = 0
         self._last = pos
-        if self._still == 15:
-            self.go_again(pos)
-        elif self._still >= 30:
-            self._still = 0
-            angle = self.rng.random() * 2 * math.pi
-            self._nudge_dir = (math.cos(angle), math.sin(angle))
-            self._nudge = 4
+        if self._still == STUCK_TICKS:
+            self._reroute(pos)  # first: a fresh route from where the player actually is
+        elif self._still >= 2 * STUCK_TICKS:
+            self._still = 0  # then: nudge along one axis, the other next time
+            self.nudges += 1
+            self._nudge_axis ^= 1
+            sign = 1.0 if self.rng.random() < 0.5 else -1.0
+            self._nudge_dir = (sign, 0.0) if self._nudge_axis else (0.0, sign)
+            self._nudge = NUDGE_TICKS

@@ -1,0 +1,1 @@
+"""Acting: movement (path to stick), input backends, and per-action flows."""

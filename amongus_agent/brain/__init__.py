@@ -1,0 +1,1 @@
+"""Deciding what to do: the decision format, legal actions, prompts, and the brains that choose."""
