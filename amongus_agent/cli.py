@@ -192,52 +192,86 @@ def simulate_cmd(
         list[str] | None,
         typer.Option("--set", help="Override any game setting, e.g. --set kill_cooldown_s=30 (repeatable)."),
     ] = None,
+    agents: Annotated[int, typer.Option(help="Seats played by the agent; the rest are bots.", min=0)] = 0,
+    brain: Annotated[str, typer.Option(help="The agent's brain: builtin (offline) or llm.")] = "builtin",
+    role: Annotated[str, typer.Option(help="The agent's role: crewmate, impostor or random.")] = "random",
+    clock: Annotated[
+        str, typer.Option(help="lockstep: game time waits while the model thinks; realtime: the game runs on.")
+    ] = "lockstep",
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server (or OPENAI_BASE_URL).")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name (or AMONGUS_MODEL).")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds the model may take per decision.")] = None,
+    persona: Annotated[Path | None, typer.Option(help="Persona JSON (name, background, tone, catchphrases).")] = None,
     speed: Annotated[
-        float, typer.Option(help="Game seconds per wall second for watching (0: as fast as possible).", min=0)
-    ] = 0.0,
+        float | None, typer.Option(help="Game seconds per wall second (default: as fast as possible; 1 in realtime).",
+                                   min=0)
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print only the summary, as one JSON object.")] = False,
 ) -> None:
-    """Play one game with bots in every seat, showing events live, then a summary.
+    """Play one game, bots in every seat not played by the agent, showing events live, then a summary.
 
     Settings default to the real game's lobby defaults; override them with --set FIELD=VALUE or
     AMONGUS_FIELD environment variables (e.g. AMONGUS_KILL_COOLDOWN_S=30).
     """
     from .recording import RecordingWriter
     from .sim.runner import new_game, play
+    from .sim.seats import agent_seats, seat_report
     from .sim.settings import load_settings, parse_assignments
 
+    _choice("--brain", brain, ("builtin", "llm"))
+    _choice("--role", role, ("crewmate", "impostor", "random"))
+    _choice("--clock", clock, ("lockstep", "realtime"))
     overrides = parse_assignments(settings_set or [])
     overrides.update({"players": players, "impostors": impostors, "map": map_name})
     settings = load_settings(overrides)
+    llm = None
+    if brain == "llm":
+        from .brain.llm import LLMBrain, LLMConfig
+
+        llm = LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout}))
+    person = None
+    if persona is not None:
+        from .persona import load_persona
+
+        person = load_persona(persona)
     game = new_game(settings, seed)
     path = out_file or Path("recordings") / f"game-{seed}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
-    on_events, finish = _live_view(game, speed, quiet=as_json)
-    with RecordingWriter(path, game.header()) as writer:
-        result = play(game, sinks=[writer], on_events=on_events)
-    finish()
+    pace = speed if speed is not None else (1.0 if clock == "realtime" else 0.0)
+    on_events, on_decision, finish = _live_view(game, pace, quiet=as_json)
+    seats = agent_seats(game, agents=agents, role=role, llm=llm, clock=clock, persona=person, on_decision=on_decision)
+    try:
+        with RecordingWriter(path, game.header()) as writer:
+            result = play(game, controllers=seats, sinks=[writer], on_events=on_events, speed=pace)
+    finally:
+        for seat in seats.values():
+            seat.close()
+        finish()
     summary = result.as_dict() | {"recording": str(path), "players": settings.players, "impostors": settings.impostors}
     summary["roles"] = {p.name: p.role for p in game.players}
+    summary["agents"] = [seat_report(game, seat) for seat in seats.values()]
     if as_json:
         print(json.dumps(summary))
         return
     _print_summary(summary)
 
 
-def _live_view(game, speed: float, quiet: bool):
-    """Event lines as they happen plus a status line on a terminal; nothing when quiet."""
-    import time
+def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise typer.BadParameter(f"{value!r}: choose one of {', '.join(allowed)}", param_hint=flag)
 
+
+def _live_view(game, speed: float, quiet: bool):
+    """Event lines and the agent's decisions as they happen, plus a status line on a terminal."""
     from rich.live import Live
 
-    from .sim.view import describe, status
+    from .sim.view import describe, describe_decision, status
 
     if quiet:
-        return None, lambda: None
+        return None, None, lambda: None
     live = Live(status(game), console=out, refresh_per_second=8, transient=True) if out.is_terminal else None
     if live:
         live.start()
-    started = time.perf_counter()
 
     def on_events(g, events) -> None:
         for e in events:
@@ -246,16 +280,15 @@ def _live_view(game, speed: float, quiet: bool):
                 out.print(line)
         if live:
             live.update(status(g))
-        if speed > 0:
-            lag = g.t / speed - (time.perf_counter() - started)
-            if lag > 0:
-                time.sleep(lag)
+
+    def on_decision(agent, obs, decision, outcome) -> None:
+        out.print(describe_decision(obs, decision, outcome))
 
     def finish() -> None:
         if live:
             live.stop()
 
-    return on_events, finish
+    return on_events, on_decision, finish
 
 
 def _print_summary(s: dict) -> None:
@@ -272,6 +305,13 @@ def _print_summary(s: dict) -> None:
     table.add_row("tasks", f"{s['tasks_done']}/{s['tasks_total']}")
     table.add_row("impostors", ", ".join(n for n, r in s["roles"].items() if r == "impostor"))
     table.add_row("recording", s["recording"])
+    for a in s.get("agents", []):
+        votes = ", ".join("skip" if v["target"] == "skip" else f"{names[v['target']]}{'*' if v['hit_impostor'] else ''}"
+                          for v in a["votes"]) or "none"
+        table.add_row(f"agent {a['name']}", f"{a['role']}, {'survived' if a['survived'] else 'died'}; "
+                      f"{a['decisions']} decisions, {a['model_calls']} model calls, {a['fallbacks']} fallbacks, "
+                      f"{a['illegal_rejected']} illegal rejected; tasks {a['tasks_done']}/{a['tasks_total']}, "
+                      f"kills {a['kills']}; votes {votes}")
     out.print(table)
 
 

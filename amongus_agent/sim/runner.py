@@ -77,11 +77,17 @@ def play(
     controllers: dict[int, Controller] | None = None,
     sinks: Iterable[EventSink] = (),
     on_events: Callable[[Game, list[dict]], None] | None = None,
+    speed: float = 0.0,
 ) -> GameResult:
     """Run `game` to its end. Seats without a controller get a bot seeded from the game's RNG.
 
     Sinks receive every event (the header is the caller's: `RecordingWriter(path, game.header())`).
+    `speed` > 0 paces the game to that many game seconds per wall second (for watching, and for
+    the realtime clock); the game's own course never depends on it.
     """
+    import time
+
+    started = time.perf_counter() if speed > 0 else 0.0
     seats: dict[int, Controller] = dict(controllers or {})
     for p in game.players:
         if p.id not in seats:
@@ -93,6 +99,10 @@ def play(
     while not game.over:
         inputs = {pid: c.act() for pid, c in order}
         events = game.step(inputs)
+        if speed > 0:
+            lag = game.t / speed - (time.perf_counter() - started)
+            if lag > 0:
+                time.sleep(lag)
         if not events:
             continue
         for sink in sinks:

@@ -77,3 +77,15 @@ def status(game: Game) -> Text:
     if game.sabotage is not None:
         text.append(f"  ⚠ {game.sabotage.kind}", style="red")
     return text
+
+
+def describe_decision(obs, decision, outcome) -> Text:
+    """The agent's thought and chosen action, as the live view shows it."""
+    line = Text(f"[{clock(obs.t)}] ", style="dim")
+    line.append(f"{obs.name} ▸ ", style="bold blue")
+    line.append(" → ".join(a.name for a in decision.actions), style="bold")
+    if decision.thought:
+        line.append(f"  “{decision.thought[:140]}”", style="italic blue")
+    if outcome is not None and outcome.decision is None:
+        line.append(f"  (built-in fallback: {outcome.fallback_reason})", style="yellow")
+    return line

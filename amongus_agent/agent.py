@@ -1,0 +1,279 @@
+"""The agent loop: perceive -> remember -> decide -> act, the same against the simulator or a live client.
+
+The world behind it offers three things: `observe()` (an `Observation`), cheap per-tick
+proprioception (`t`, `position()`, `busy()`), and an `actuator` (stick, buttons, chat, vote). The
+agent never reaches past them. Decisions never freeze the body: a flow keeps running while the
+next decision is computed (in `realtime` clock mode, on a worker thread), and events that matter —
+a body in view, a sabotage, a meeting, a finished task, a lone target for an impostor — trigger a
+fresh decision early.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .act.flows import Flow, FlowResult, make_flow
+from .act.movement import Mover
+from .brain.actions import legal_actions
+from .brain.builtin import BuiltinBrain
+from .brain.decision import LegalAction, VerifiedDecision
+from .brain.meeting import MeetingAgent
+from .brain.memory import Memory
+from .brain.prompt import render
+from .models import Observation
+from .persona import Persona
+from .world.map import GameMap
+
+REFRESH_TICKS = 3
+
+
+class World(Protocol):
+    t: float
+    actuator: Any
+
+    def observe(self) -> Observation: ...
+
+    def position(self) -> tuple[float, float]: ...
+
+    def busy(self) -> bool: ...
+
+
+@dataclass(slots=True)
+class AgentStats:
+    decisions: int = 0
+    model_calls: int = 0
+    fallbacks: Counter = field(default_factory=Counter)
+    illegal_rejected: int = 0
+    latencies_s: list[float] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    overhead_s: list[float] = field(default_factory=list)
+    flows_failed: Counter = field(default_factory=Counter)
+    actions: Counter = field(default_factory=Counter)
+    chats: int = 0
+    votes: list[int | str] = field(default_factory=list)
+    task_time_s: float = 0.0
+
+    def as_dict(self) -> dict:
+        def pct(values: list[float], q: float) -> float | None:
+            if not values:
+                return None
+            s = sorted(values)
+            return round(s[min(len(s) - 1, int(q * len(s)))], 4)
+        return {
+            "decisions": self.decisions, "model_calls": self.model_calls,
+            "fallbacks": sum(self.fallbacks.values()), "fallback_reasons": dict(self.fallbacks),
+            "illegal_rejected": self.illegal_rejected,
+            "latency_p50_s": pct(self.latencies_s, 0.5), "latency_p95_s": pct(self.latencies_s, 0.95),
+            "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
+            "decision_overhead_p99_ms": (None if not self.overhead_s else round(pct(self.overhead_s, 0.99) * 1000, 3)),
+            "flows_failed": dict(self.flows_failed), "actions": dict(self.actions), "chats": self.chats,
+            "votes": self.votes,
+        }
+
+
+class Agent:
+    def __init__(
+        self,
+        world: World,
+        game_map: GameMap,
+        *,
+        llm: Any = None,
+        clock: str = "lockstep",
+        persona: Persona | None = None,
+        rng: random.Random | None = None,
+        speed: float = 2.5,
+        tick_s: float = 0.1,
+        on_decision: Any = None,
+    ) -> None:
+        self.world = world
+        self.map = game_map
+        self.rng = rng or random.Random(0)
+        self.builtin = BuiltinBrain(game_map, self.rng)
+        self.llm = llm
+        self.clock = clock
+        self.persona = persona
+        self.memory = Memory(vents=[(v.position, v.room) for v in game_map.data.vents])
+        self.mover = Mover(game_map, speed * tick_s, self.rng)
+        self.tick_s = tick_s
+        self.meeting = MeetingAgent(self)
+        self.stats = AgentStats()
+        self.on_decision = on_decision
+        self.obs: Observation | None = None
+        self.flow: Flow | None = None
+        self.queue: list[LegalAction] = []
+        self.last: VerifiedDecision | None = None
+        self.last_legal: list[LegalAction] = []
+        self._ticks = 0
+        self._signature: tuple = ()
+        self._dirty = True
+        self._pending: Future | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._task_started: float | None = None
+
+    # ------------------------------------------------------------------ the tick
+
+    def tick(self) -> None:
+        w = self.world
+        if self.obs is None or self._dirty or self._ticks % REFRESH_TICKS == 0:
+            self._refresh()
+        else:
+            obs = self.obs
+            obs.t, obs.position, obs.busy = w.t, w.position(), w.busy()
+        self._ticks += 1
+        obs = self.obs
+        assert obs is not None
+        if obs.phase == "ended":
+            w.actuator.release_all()
+            return
+        if obs.phase == "meeting":
+            self.flow, self.queue = None, []
+            self.meeting.tick(obs)
+            return
+        self.meeting.reset()
+        if obs.tasks and (self.flow is None or self.flow.action.kind == "task"):
+            self.stats.task_time_s += self.tick_s  # walking to and doing tasks, not fixing or reporting
+        if self._pending is not None:
+            if not self._pending.done():
+                self._step_flow(obs)  # keep walking while the model thinks
+                return
+            self._adopt(self._pending.result(), obs)
+            self._pending = None
+        if self.flow is None:
+            self._next(obs)
+        self._step_flow(obs)
+
+    def notice(self, events: list[dict]) -> None:
+        """World events the player perceives (meeting calls, chat, own task steps): look again now."""
+        if events:
+            self._dirty = True
+
+    # ------------------------------------------------------------------ perceive and remember
+
+    def _refresh(self) -> None:
+        obs = self.world.observe()
+        self.obs = obs
+        self._dirty = False
+        self.memory.observe(obs)
+        signature = self._signature_of(obs)
+        if signature != self._signature:
+            if self._signature and self.flow is not None and not self._keep_flow(obs):
+                self.flow = None
+                self.queue = []
+            self._signature = signature
+
+    def _signature_of(self, obs: Observation) -> tuple:
+        lone = obs.role == "impostor" and obs.kill_cooldown <= 0 and sum(
+            1 for p in obs.players if p.id not in obs.partners) == 1
+        return (obs.phase, len(obs.bodies), obs.sabotage.kind if obs.sabotage else None, lone, obs.alive,
+                obs.tasks_hidden)
+
+    def _keep_flow(self, obs: Observation) -> bool:
+        """Finish what is in hand when it is the urgent thing anyway (already reporting or fixing)."""
+        return self.flow is not None and self.flow.action.kind in ("report", "fix", "kill", "emergency")
+
+    # ------------------------------------------------------------------ decide
+
+    def _next(self, obs: Observation) -> None:
+        legal = legal_actions(obs, self.map)
+        names = {a.name: a for a in legal}
+        while self.queue:
+            queued = names.get(self.queue.pop(0).name)
+            if queued is not None:  # still legal: carry on with the plan
+                self._start(queued, obs)
+                return
+        self._decide(obs, legal)
+
+    def _decide(self, obs: Observation, legal: list[LegalAction]) -> None:
+        t0 = time.perf_counter()
+        fallback = self.builtin.decide(obs, legal, self.memory)
+        if self.llm is None:
+            self.stats.overhead_s.append(time.perf_counter() - t0)
+            self._adopt((fallback, None, legal), obs)
+            return
+        prompt = render(obs, legal, self.memory)
+        self.stats.overhead_s.append(time.perf_counter() - t0)
+        if self.clock == "realtime":
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm")
+            self._pending = self._pool.submit(self._ask, prompt, legal, fallback)
+            return
+        self._adopt(self._ask(prompt, legal, fallback), obs)
+
+    def _ask(self, prompt, legal: list[LegalAction], fallback: VerifiedDecision):
+        outcome = self.llm.decide(prompt.system, prompt.user, legal)
+        return (outcome.decision or fallback, outcome, legal)
+
+    def _adopt(self, result, obs: Observation) -> None:
+        decision, outcome, legal = result
+        self._count(outcome)
+        # never execute what was not offered, even from our own thread: check against the fresh list
+        fresh = {a.name: a for a in legal_actions(obs, self.map)} if self.clock == "realtime" else None
+        chosen = [a for a in decision.actions if fresh is None or a.name in fresh]
+        if not chosen:
+            self._dirty = True
+            return
+        self.last, self.last_legal = decision, legal
+        if self.on_decision is not None:
+            self.on_decision(self, obs, decision, outcome)
+        self.queue = list(chosen[1:])
+        self._start(chosen[0] if fresh is None else fresh[chosen[0].name], obs)
+
+    def _adopt_vote(self, decision: VerifiedDecision, outcome) -> None:
+        self._count(outcome)
+        self.last = decision
+        if self.on_decision is not None and self.obs is not None:
+            self.on_decision(self, self.obs, decision, outcome)
+
+    def _count(self, outcome) -> None:
+        st = self.stats
+        st.decisions += 1
+        if outcome is not None:
+            st.model_calls += outcome.calls
+            st.latencies_s.extend(outcome.latencies_s)
+            st.prompt_tokens += outcome.prompt_tokens
+            st.completion_tokens += outcome.completion_tokens
+            st.illegal_rejected += outcome.illegal_rejected
+            if outcome.decision is None:
+                st.fallbacks[outcome.fallback_reason or "unknown"] += 1
+
+    # ------------------------------------------------------------------ act
+
+    def _start(self, action: LegalAction, obs: Observation) -> None:
+        wander_to = None
+        if action.kind == "wander":
+            rooms = [r for r in self.map.rooms if r != obs.room]
+            wander_to = self.map.anchor(rooms[self.rng.randrange(len(rooms))])
+        self.flow = make_flow(action, self.mover, obs, wander_to)
+        self.stats.actions[action.kind] += 1
+        if action.kind == "task" and self._task_started is None:
+            self._task_started = obs.t
+
+    def _step_flow(self, obs: Observation) -> None:
+        act = self.world.actuator
+        if self.flow is None:
+            act.stick(0.0, 0.0)
+            return
+        result: FlowResult = self.flow.step(obs, act)
+        if result.status == "running":
+            return
+        kind = self.flow.action.kind
+        if result.status == "failed":
+            self.stats.flows_failed[kind] += 1
+            self.memory.add(obs.t, f"failed to {self.flow.action.name}: {result.reason}", 3)
+            self.queue = []
+        elif kind == "task":
+            self.memory.add(obs.t, f"did {self.flow.action.name}", 3)
+        self.flow = None
+        self._dirty = True
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self.world.actuator.release_all()

@@ -1,0 +1,230 @@
+"""A scriptable OpenAI-compatible chat server on 127.0.0.1, for tests that drive the real `openai` client.
+
+    with FakeOpenAIServer(default=pick_first_legal) as server:
+        server.script([text("not json"), decision_reply("wait")])  # used first, in order
+        brain = LLMBrain(LLMConfig(base_url=server.url, model="fake"))
+        ...
+        server.requests  # every POST /v1/chat/completions body, as a dict
+
+A behaviour is a `Reply`, a plain string (an answer with that content), or a callable taking the
+request body and returning either. Scripted behaviours are consumed first; then `default` answers
+(by default: HTTP 500 "no behaviour scripted", so a test never passes by accident).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = [
+    "Behaviour", "FakeOpenAIServer", "Reply", "decision_reply", "error", "legal_names", "pick_first_legal",
+    "response_format_type", "text",
+]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One HTTP answer. `content` makes a chat completion; `status != 200` makes an OpenAI error body."""
+
+    content: str = ""
+    status: int = 200
+    message: str = ""  # error message, for status != 200
+    delay_s: float = 0.0  # wait before answering (the client may time out meanwhile)
+    finish_reason: str = "stop"
+    usage: bool = True  # include a `usage` block (prompt/completion tokens)
+    completion_tokens: int | None = None
+
+
+Behaviour = Reply | str | Callable[[dict], "Reply | str"]
+
+
+def text(content: str, **kwargs: Any) -> Reply:
+    """A 200 answer whose message content is `content`."""
+    return Reply(content=content, **kwargs)
+
+
+def error(status: int, message: str = "error", **kwargs: Any) -> Reply:
+    """An HTTP error with an OpenAI-shaped body: {"error": {"message", "type", "param", "code"}}."""
+    return Reply(status=status, message=message, **kwargs)
+
+
+def decision_reply(name: str, thought: str = "ok", observation: str = "", **kwargs: Any) -> Reply:
+    """A well-formed seed-format decision naming `name`."""
+    body = {"Action": {"name": name, "position": None}, "Thought": thought, "Observation": observation}
+    return Reply(content=json.dumps(body), **kwargs)
+
+
+def response_format_type(body: dict) -> str | None:
+    """The request's mode as the brain names it: json_schema | json_object_schema | json_object | None."""
+    fmt = body.get("response_format")
+    if not isinstance(fmt, dict):
+        return None
+    if fmt.get("type") == "json_object" and "schema" in fmt:
+        return "json_object_schema"
+    return fmt.get("type")
+
+
+def legal_names(body: dict) -> list[str]:
+    """The legal action names a request offers: the schema's enum, else the names quoted in the prompt.
+
+    Without a schema (text and plain JSON modes) it reads, from the last message that has any, either
+    an `Action List:` block whose lines start with a quoted name (`"wait": stand still`), or a line
+    such as `Legal action names (copy one exactly): "a", "b"` (the brain's retry message). A test with
+    another prompt layout should pass its own `default`.
+    """
+    fmt = body.get("response_format") or {}
+    schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
+    if schema:
+        return list(schema["properties"]["Action"]["properties"]["name"]["enum"])
+    quoted = r'"((?:[^"\\]|\\.)*)"'
+    for message in reversed(body.get("messages", [])):
+        lines = str(message.get("content", "")).splitlines()
+        for i, line in enumerate(lines):
+            if line.lower().startswith("legal") and ":" in line:
+                names = re.findall(quoted, line.split(":", 1)[1])
+                if names:
+                    return [json.loads(f'"{n}"') for n in names]
+            if line.strip().lower() == "action list:":
+                names = []
+                for item in lines[i + 1:]:
+                    found = re.match(quoted, item.strip())
+                    if not found:
+                        break
+                    names.append(json.loads(f'"{found.group(1)}"'))
+                if names:
+                    return names
+    return []
+
+
+def pick_first_legal(body: dict) -> Reply:
+    """A default behaviour: a valid decision naming the first legal name (HTTP 500 if none is found)."""
+    names = legal_names(body)
+    return decision_reply(names[0]) if names else error(500, "fake server: no legal names in the request")
+
+
+def _no_script(body: dict) -> Reply:
+    return error(500, "fake server: no behaviour scripted")
+
+
+class FakeOpenAIServer:
+    """A threaded HTTP server answering POST /v1/chat/completions the way an OpenAI-compatible server does."""
+
+    def __init__(self, default: Behaviour = _no_script, *, model: str = "fake-model") -> None:
+        self.default = default
+        self.model = model
+        self.requests: list[dict] = []
+        self.headers: list[dict[str, str]] = []
+        self._queue: deque[Behaviour] = deque()
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- scripting -------------------------------------------------------------------------------
+    def script(self, behaviours: Iterable[Behaviour]) -> FakeOpenAIServer:
+        """Queue behaviours for the next requests, in order; `default` answers once they are used up."""
+        with self._lock:
+            self._queue.extend(behaviours)
+        return self
+
+    def modes_seen(self) -> list[str | None]:
+        """The response-format mode of every request so far, in order."""
+        return [response_format_type(b) for b in self.requests]
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None, "use the server as a context manager"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> FakeOpenAIServer:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing.set()  # wakes handlers sleeping in a delay
+        assert self._httpd is not None and self._thread is not None
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=2)
+
+    # -- answering -------------------------------------------------------------------------------
+    def _next_reply(self, body: dict) -> Reply:
+        with self._lock:
+            self.requests.append(body)
+            behaviour = self._queue.popleft() if self._queue else self.default
+        if callable(behaviour):
+            behaviour = behaviour(body)
+        return Reply(content=behaviour) if isinstance(behaviour, str) else behaviour
+
+    def _completion(self, body: dict, reply: Reply) -> dict:
+        prompt_chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
+        result: dict[str, Any] = {
+            "id": f"chatcmpl-fake-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", self.model),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.content},
+                         "finish_reason": reply.finish_reason, "logprobs": None}],
+        }
+        if reply.usage:
+            completion = reply.completion_tokens if reply.completion_tokens is not None else len(reply.content) // 4
+            prompt = prompt_chars // 4
+            result["usage"] = {"prompt_tokens": prompt, "completion_tokens": completion,
+                               "total_tokens": prompt + completion}
+        return result
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def _send(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:  # the client gave up (timeout) and closed the socket
+                    pass
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found",
+                                               "param": None, "code": None}})
+                    return
+                try:
+                    body = json.loads(raw or b"{}")
+                except json.JSONDecodeError:
+                    self._send(400, {"error": {"message": "body is not JSON", "type": "invalid_request_error",
+                                               "param": None, "code": None}})
+                    return
+                with server._lock:
+                    server.headers.append({k.lower(): v for k, v in self.headers.items()})
+                reply = server._next_reply(body)
+                if reply.delay_s and server._closing.wait(reply.delay_s):
+                    return
+                if reply.status != 200:
+                    self._send(reply.status, {"error": {"message": reply.message, "type": "server_error",
+                                                        "param": None, "code": None}})
+                else:
+                    self._send(200, server._completion(body, reply))
+
+        return Handler

@@ -1,0 +1,368 @@
+"""The LLM brain against a real HTTP server through the real `openai` client (tests/fake_openai.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+
+import pytest
+from fake_openai import (
+    FakeOpenAIServer,
+    decision_reply,
+    error,
+    legal_names,
+    pick_first_legal,
+    response_format_type,
+    text,
+)
+
+from amongus_agent.brain.decision import LegalAction
+from amongus_agent.brain.jsonparse import AnswerError, extract_json_object, strip_think
+from amongus_agent.brain.llm import (
+    MODES,
+    BrainStats,
+    LLMBrain,
+    LLMConfig,
+    LLMConfigError,
+    LLMOutcome,
+    ModeMemory,
+)
+from amongus_agent.errors import AmongUsError
+
+LEGAL = [
+    LegalAction("Fix Wiring@Admin", "task", (2.5, -7.0), "the wiring task in Admin"),
+    LegalAction("report body", "report", (1.0, 1.0), "a body is in reach", target=3),
+    LegalAction("wait", "wait"),
+]
+NAMES = [a.name for a in LEGAL]
+GOOD = json.dumps({"Action": {"name": "report body", "position": [99, 99]}, "Thought": "body!", "Observation": "red"})
+
+
+@pytest.fixture
+def server():
+    with FakeOpenAIServer() as srv:
+        yield srv
+
+
+def make_brain(server: FakeOpenAIServer, memory: ModeMemory | None = None, **config) -> LLMBrain:
+    cfg = LLMConfig(base_url=server.url, model="fake-model", **config)
+    return LLMBrain(cfg, memory=memory or ModeMemory())
+
+
+def decide(brain: LLMBrain) -> LLMOutcome:
+    return brain.decide("You play Among Us. Answer in JSON.", "You are in Admin. Choose.", LEGAL)
+
+
+# -- the happy path ----------------------------------------------------------------------------------
+
+def test_valid_decision_uses_strict_json_schema_with_legal_enum(server):
+    server.script([text(GOOD)])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.fallback_reason is None
+    assert out.decision.action.name == "report body"
+    assert out.decision.action.position == (1.0, 1.0)  # from the legal list, not the model's [99, 99]
+    assert out.decision.thought == "body!" and out.decision.observation == "red"
+    assert (out.calls, out.mode, out.illegal_rejected, len(out.latencies_s)) == (1, "json_schema", 0, 1)
+    assert out.prompt_tokens > 0 and out.completion_tokens == len(GOOD) // 4  # the server's usage
+    body = server.requests[0]
+    fmt = body["response_format"]
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
+    assert fmt["json_schema"]["schema"]["properties"]["Action"]["properties"]["name"]["enum"] == NAMES
+    assert body["model"] == "fake-model" and body["max_tokens"] == 300 and body["temperature"] == 0.7
+    assert server.headers[0]["authorization"] == "Bearer not-needed"
+
+
+def test_no_legal_actions_means_no_call(server):
+    out = make_brain(server).decide("s", "u", [])
+    assert out.decision is None and out.fallback_reason == "no_legal_actions" and out.calls == 0
+    assert server.requests == []
+
+
+def test_tokens_are_estimated_when_the_server_sends_no_usage(server):
+    server.script([text(GOOD, usage=False)])
+    out = decide(make_brain(server))
+    assert out.decision is not None
+    assert out.completion_tokens == len(GOOD) // 4 and out.prompt_tokens > 0
+
+
+# -- bad answers: one retry with the error shown -----------------------------------------------------
+
+def test_invalid_json_then_valid_on_retry(server):
+    server.script([text('{"Action": {"name": "wait", "position": null}, "Thought": oops}'), text(GOOD)])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.decision.action.name == "report body"
+    assert out.calls == 2 and len(out.latencies_s) == 2 and out.illegal_rejected == 0
+    retry = server.requests[1]["messages"]
+    assert [m["role"] for m in retry] == ["system", "user", "assistant", "user"]
+    assert "oops" in retry[2]["content"]
+    assert "invalid JSON" in retry[3]["content"]
+    assert all(json.dumps(n) in retry[3]["content"] for n in NAMES)
+    stats = BrainStats()
+    stats.add(out)
+    assert stats.as_dict()["model_calls"] == 2
+
+
+def test_truncated_json_twice_falls_back(server):
+    cut = '{"Action": {"name": "wait", "position": null}, "Thought": "I was going to say'
+    server.script([text(cut, finish_reason="length"), text(cut, finish_reason="length")])
+    out = decide(make_brain(server))
+    assert out.decision is None and out.fallback_reason == "invalid_twice" and out.calls == 2
+    assert "not closed" in out.detail
+    retry_text = server.requests[1]["messages"][-1]["content"]
+    assert "not closed" in retry_text and "token limit" in retry_text
+    stats = BrainStats()
+    stats.add(out)
+    assert stats.as_dict()["fallbacks"] == {"invalid_twice": 1}
+
+
+def test_unknown_action_is_rejected_retried_and_counted(server):
+    server.script([decision_reply("kill everyone"), decision_reply("wait")])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.decision.action.name == "wait"
+    assert out.illegal_rejected == 1 and out.calls == 2
+    assert '"kill everyone" is not one of the legal actions' in server.requests[1]["messages"][-1]["content"]
+
+
+def test_unknown_action_twice_never_returns_an_illegal_action(server):
+    server.script([decision_reply("vent"), decision_reply("Fix Wiring")])
+    out = decide(make_brain(server))
+    assert out.decision is None and out.fallback_reason == "invalid_twice"
+    assert out.illegal_rejected == 2
+
+
+def test_wrong_types_are_rejected_with_the_field_named(server):
+    server.script([text('{"Action": {"name": 5, "position": null}, "Thought": ["a"]}'), text(GOOD)])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.calls == 2 and out.illegal_rejected == 0
+    message = server.requests[1]["messages"][-1]["content"]
+    assert "wrong fields or types" in message and "Action.name" in message
+
+
+def test_lowercase_keys_are_accepted(server):
+    server.script([text('{"action": {"name": "wait", "position": null}, "thought": "t", "observation": "o"}')])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.decision.action.name == "wait" and out.calls == 1
+
+
+# -- what models wrap around their JSON --------------------------------------------------------------
+
+def test_closed_think_block_is_ignored_even_if_it_holds_json(server):
+    decoy = '{"Action": {"name": "vent", "position": null}, "Thought": "", "Observation": ""}'
+    server.script([text(f"<think>Maybe {decoy}? No, report.</think>\n{GOOD}")])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.decision.action.name == "report body" and out.illegal_rejected == 0
+
+
+def test_unterminated_think_is_an_empty_answer_and_retried(server):
+    server.script([text("<think>Red was near the body, and blue was", finish_reason="length"), text(GOOD)])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.calls == 2
+    retry = server.requests[1]["messages"]
+    assert "empty" in retry[-1]["content"]
+    assert retry[2]["content"].startswith("<think>")  # nothing but reasoning: echoed as written
+
+
+def test_orphan_closing_think_tag(server):
+    server.script([text(f"the template opened the think tag\n</think>\n\n{GOOD}")])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.calls == 1
+
+
+def test_prose_and_code_fences_around_json(server):
+    server.script([text(f"Sure! Here is my decision {{as asked}}:\n```json\n{GOOD}\n```\nGood luck.")])
+    out = decide(make_brain(server))
+    assert out.decision is not None and out.decision.action.name == "report body" and out.calls == 1
+
+
+# -- server trouble: fall back at once ---------------------------------------------------------------
+
+def test_slow_answer_times_out_quickly(server):
+    server.script([text(GOOD, delay_s=5.0)])
+    brain = make_brain(server, timeout_s=0.5)
+    started = time.monotonic()
+    out = decide(brain)
+    elapsed = time.monotonic() - started
+    assert out.decision is None and out.fallback_reason == "timeout" and out.calls == 1
+    assert elapsed < 1.5
+
+
+def test_slow_first_answer_leaves_no_time_for_the_retry(server):
+    server.script([text("not json", delay_s=0.3), text(GOOD, delay_s=0.5)])
+    started = time.monotonic()
+    out = decide(make_brain(server, timeout_s=0.6))
+    assert out.decision is None and out.fallback_reason == "timeout" and out.calls == 2
+    assert time.monotonic() - started < 1.6
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_http_errors_fall_back_without_retry(server, status):
+    server.script([error(status, "overloaded, try later")])
+    memory = ModeMemory()
+    out = decide(make_brain(server, memory))
+    assert out.decision is None and out.fallback_reason == f"http_{status}" and out.calls == 1
+    assert len(server.requests) == 1
+    assert memory.mode((server.url, "fake-model")) == "json_schema"  # not a response-format problem
+
+
+def test_connection_refused():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    brain = LLMBrain(LLMConfig(base_url=f"http://127.0.0.1:{port}/v1", model="m", timeout_s=1.0), memory=ModeMemory())
+    out = brain.decide("s", "u", LEGAL)
+    assert out.decision is None and out.fallback_reason == "connection" and out.calls == 1
+
+
+# -- response-format modes ---------------------------------------------------------------------------
+
+def llama_cpp_python_like(body: dict):
+    """Fails on OpenAI's json_schema with a 500 (as llama-cpp-python's server can), accepts its own form."""
+    if response_format_type(body) == "json_schema":
+        return error(500, "Unsupported response_format type: json_schema")
+    return pick_first_legal(body)
+
+
+def test_steps_down_once_and_remembers_the_working_mode():
+    memory = ModeMemory()
+    with FakeOpenAIServer(default=llama_cpp_python_like) as server:
+        first = decide(make_brain(server, memory))
+        assert first.decision is not None and first.decision.action.name == NAMES[0]
+        assert first.mode == "json_object_schema" and first.calls == 2
+        schema = server.requests[1]["response_format"]["schema"]
+        assert schema["properties"]["Action"]["properties"]["name"]["enum"] == NAMES
+        second = decide(make_brain(server, memory))  # a new brain, same server: the memory is per server
+        assert second.decision is not None and second.calls == 1 and second.mode == "json_object_schema"
+        assert server.modes_seen() == ["json_schema", "json_object_schema", "json_object_schema"]
+    stats = BrainStats()
+    stats.add(first)
+    stats.add(second)
+    assert stats.as_dict()["modes"] == {"json_object_schema": 2}
+
+
+@pytest.mark.parametrize("status", [400, 422])
+def test_a_rejected_schema_mode_steps_down_also_on_400_and_422(status):
+    def rejects_schemas(body: dict):
+        if response_format_type(body) in ("json_schema", "json_object_schema"):
+            return error(status, "response_format: 'json_schema' is not supported by this server")
+        return decision_reply("wait")
+
+    with FakeOpenAIServer(default=rejects_schemas) as server:
+        out = decide(make_brain(server))
+        assert out.decision is not None and out.decision.action.name == "wait"
+        assert server.modes_seen() == ["json_schema", "json_object_schema", "json_object"]
+        assert out.mode == "json_object" and out.calls == 3
+
+
+def test_plain_400_on_an_unconfirmed_mode_steps_down_to_text():
+    def no_response_format(body: dict):
+        if "response_format" in body:
+            return error(400, "Bad request")
+        return text(f"Decision: {json.dumps({'Action': {'name': 'wait'}})}")
+
+    memory = ModeMemory()
+    with FakeOpenAIServer(default=no_response_format) as server:
+        out = decide(make_brain(server, memory))
+        assert out.decision is not None and out.decision.action.name == "wait"
+        assert out.mode == "text" and out.calls == len(MODES)
+        assert server.modes_seen() == ["json_schema", "json_object_schema", "json_object", None]
+        # now confirmed: a later plain 400 (say, a prompt too long) is a server error, not a mode problem
+        server.script([error(400, "context length exceeded")])
+        later = decide(make_brain(server, memory))
+        assert later.decision is None and later.fallback_reason == "http_400" and later.calls == 1
+
+
+def test_server_that_ignores_response_format(server):
+    server.script([text(f"I will wait here.\n{json.dumps({'Action': {'name': 'wait', 'position': None}})}")])
+    memory = ModeMemory()
+    out = decide(make_brain(server, memory))
+    assert out.decision is not None and out.decision.action.name == "wait" and out.mode == "json_schema"
+    assert memory.confirmed((server.url, "fake-model"))
+
+
+def test_pick_first_legal_reads_the_retry_prompt_when_there_is_no_schema():
+    body = {"messages": [{"role": "user", "content": 'x\nLegal action names (copy one exactly): "a \\"b\\"", "c"'}]}
+    assert legal_names(body) == ['a "b"', "c"]
+    prompt = 'Action List:\n"Fix Wiring@Admin": the wiring task, distance 2.0\n"wait"\n\nExecuted Tasks:\n"x"'
+    assert legal_names({"messages": [{"role": "user", "content": prompt}]}) == ["Fix Wiring@Admin", "wait"]
+    assert pick_first_legal({"messages": []}).status == 500
+
+
+# -- say() -------------------------------------------------------------------------------------------
+
+def test_say_is_one_short_line_without_reasoning(server):
+    server.script([text("<think>they suspect me</think>\n\"I was in Admin doing wiring, honestly, ask anyone who "
+                        "passed by there\"\nsecond line"), error(500), text("hi", delay_s=3)])
+    brain = make_brain(server, timeout_s=0.5)
+    line = brain.say("s", "u", max_chars=40)
+    assert line == "I was in Admin doing wiring, honestly,"
+    assert "response_format" not in server.requests[0]
+    assert brain.say("s", "u") is None
+    started = time.monotonic()
+    assert brain.say("s", "u") is None
+    assert time.monotonic() - started < 1.5
+
+
+# -- configuration -----------------------------------------------------------------------------------
+
+def test_config_from_env_reads_variables_and_overrides_win():
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:8080/v1", "OPENAI_API_KEY": "sk-secret", "OPENAI_MODEL": "m1"}
+    before = dict(os.environ)
+    cfg = LLMConfig.from_env(env=env)
+    assert (cfg.base_url, cfg.model, cfg.timeout_s) == ("http://127.0.0.1:8080/v1", "m1", 4.0)
+    assert cfg.api_key is not None and cfg.api_key.get_secret_value() == "sk-secret"
+    assert "sk-secret" not in repr(cfg)
+    assert LLMConfig.from_env(env={**env, "AMONGUS_MODEL": "m2"}).model == "m2"
+    cfg = LLMConfig.from_env({"model": "m3", "base_url": "http://h/v1", "timeout_s": None}, env=env)
+    assert (cfg.model, cfg.base_url, cfg.timeout_s) == ("m3", "http://h/v1", 4.0)
+    assert dict(os.environ) == before
+
+
+def test_config_missing_model_names_the_variable_and_flag():
+    with pytest.raises(LLMConfigError) as info:
+        LLMConfig.from_env(env={"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"})
+    assert isinstance(info.value, AmongUsError)
+    assert "AMONGUS_MODEL" in str(info.value) and "--model" in str(info.value)
+    with pytest.raises(LLMConfigError, match="OPENAI_API_KEY"):
+        LLMConfig.from_env({"model": "gpt-4o-mini"}, env={})
+
+
+# -- stats and parsing helpers -----------------------------------------------------------------------
+
+def test_brain_stats_percentiles_and_totals():
+    stats = BrainStats()
+    assert stats.as_dict()["latency_p50_s"] is None
+    for i in range(1, 21):
+        stats.add(LLMOutcome(None, "timeout" if i % 10 == 0 else None, 1, [i / 10], 10, 5, "json_schema",
+                             i % 2))
+    d = stats.as_dict()
+    assert (d["decisions"], d["model_calls"], d["fallbacks"], d["fallback_total"]) == (20, 20, {"timeout": 2}, 2)
+    assert d["illegal_rejected"] == 10 and d["prompt_tokens"] == 200 and d["completion_tokens"] == 100
+    assert 1.0 <= d["latency_p50_s"] <= 1.1 and d["latency_p95_s"] == 1.9
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ('{"a": 1}', {"a": 1}),
+    ('text {"a": "}{"} more {"b": 2}', {"a": "}{"}),
+    ("{not json} then {\"b\": 2}", {"b": 2}),
+    ('```json\n{"a": [1, {"c": 2}]}\n```', {"a": [1, {"c": 2}]}),
+    ('<THINK>{"x": 1}</THINK>{"y": 2}', {"y": 2}),
+])
+def test_extract_json_object(raw, expected):
+    assert extract_json_object(raw) == expected
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("", "empty"), ("no braces here", "no JSON object"), ('{"a": 1', "not closed"), ("<think>hmm", "empty"),
+    ('{"a": 1,}', "invalid JSON"),
+])
+def test_extract_json_object_errors(raw, message):
+    with pytest.raises(AnswerError, match=message):
+        extract_json_object(raw)
+
+
+def test_strip_think_variants():
+    assert strip_think("<think>a</think>b<think>c</think>d") == "bd"
+    assert strip_think("reasoning</think> answer") == "answer"
+    assert strip_think("answer <think>cut off") == "answer"
