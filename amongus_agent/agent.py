@@ -58,6 +58,7 @@ class AgentStats:
     chats: int = 0
     votes: list[int | str] = field(default_factory=list)
     task_time_s: float = 0.0
+    duty_time_s: float = 0.0  # fixing sabotages, reporting, calling meetings
 
     def as_dict(self) -> dict:
         def pct(values: list[float], q: float) -> float | None:
@@ -90,11 +91,12 @@ class Agent:
         speed: float = 2.5,
         tick_s: float = 0.1,
         on_decision: Any = None,
+        tasks: Any = None,
     ) -> None:
         self.world = world
         self.map = game_map
         self.rng = rng or random.Random(0)
-        self.builtin = BuiltinBrain(game_map, self.rng)
+        self.builtin = BuiltinBrain(game_map, self.rng, tasks)
         self.llm = llm
         self.clock = clock
         self.persona = persona
@@ -138,6 +140,8 @@ class Agent:
         self.meeting.reset()
         if obs.tasks and (self.flow is None or self.flow.action.kind == "task"):
             self.stats.task_time_s += self.tick_s  # walking to and doing tasks, not fixing or reporting
+        elif self.flow is not None and self.flow.action.kind in ("fix", "report", "emergency"):
+            self.stats.duty_time_s += self.tick_s
         if self._pending is not None:
             if not self._pending.done():
                 self._step_flow(obs)  # keep walking while the model thinks

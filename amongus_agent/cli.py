@@ -352,6 +352,93 @@ def bench_cmd(
               f"ejected: {result['impostors_ejected']} impostors, {result['crewmates_ejected']} crewmates")
 
 
+@app.command("ocr-chat")
+def ocr_chat_cmd(
+    image: Annotated[Path, typer.Argument(help="Screenshot of the meeting chat (PNG, JPEG, ...).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of {speaker, color, text}.")] = False,
+) -> None:
+    """Read the chat messages on a meeting screenshot, oldest first."""
+    from .perception.chat_ocr import read_chat
+    from .perception.images import load_image
+    from .perception.schema import ChatMessageOut
+
+    lines = read_chat(load_image(image))
+    if as_json:
+        print(json.dumps([ChatMessageOut(speaker=m.speaker, color=m.color, text=m.text).model_dump() for m in lines]))
+        return
+    for m in lines:
+        tags = "".join(t for t, on in ((" (you)", m.is_self), (" (ghost)", m.is_ghost)) if on)
+        out.print(f"[bold]{m.speaker}[/] [dim]{m.color}{tags}[/]: {m.text}", soft_wrap=True)
+
+
+@app.command("solve-wires")
+def solve_wires_cmd(
+    image: Annotated[Path, typer.Argument(help="Screenshot with the Fix Wiring panel open.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print {panel, pairs: [{color, from, to}]}.")] = False,
+) -> None:
+    """Find the Fix Wiring panel and print the drags (image pixels) that solve it; exit 1 if there is none."""
+    from .perception.images import load_image
+    from .perception.schema import WirePairOut, WiringOut
+    from .perception.wires import solve_wiring
+
+    solution = solve_wiring(load_image(image))
+    if solution is None:
+        err.print(f"{image}: no Fix Wiring panel found", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
+    result = WiringOut(panel=solution.panel,
+                       pairs=[WirePairOut(color=p.color, start=p.start, end=p.end) for p in solution.pairs])
+    if as_json:
+        print(json.dumps(result.model_dump(by_alias=True)))
+        return
+    x, y, w, h = solution.panel
+    out.print(f"panel at ({x}, {y}) size {w}x{h}")
+    for p in solution.pairs:
+        out.print(f"  {p.color:8s} {p.start} -> {p.end}")
+
+
+@app.command("prompt")
+def prompt_cmd(
+    seed: Annotated[int, typer.Option(help="Game seed.")] = 1,
+    at: Annotated[float, typer.Option("--at", help="Game second at which to show the prompt.", min=0)] = 30.0,
+    seat: Annotated[int | None, typer.Option(help="Player id whose prompt to show (default: an agent seat).")] = None,
+    role: Annotated[str, typer.Option(help="Role of the agent seat when --seat is not given.")] = "random",
+    settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print {system, user, legal, tokens_est} as JSON.")] = False,
+) -> None:
+    """Print the exact prompt the agent would send to the model at that moment of a seeded game."""
+    from .brain.actions import legal_actions
+    from .brain.prompt import render
+    from .sim.runner import new_game, play
+    from .sim.seats import AgentSeat, agent_seats
+    from .sim.settings import load_settings, parse_assignments
+
+    _choice("--role", role, ("crewmate", "impostor", "random"))
+    game = new_game(load_settings(parse_assignments(settings_set or [])), seed)
+    if seat is not None:
+        if not 0 <= seat < len(game.players):
+            raise typer.BadParameter(f"no player {seat} (0-{len(game.players) - 1})", param_hint="--seat")
+        import random
+
+        seats = {seat: AgentSeat(game, seat, random.Random(f"agent:{game.seed}:{seat}"))}
+    else:
+        seats = agent_seats(game, agents=1, role=role)
+    play(game, controllers=seats, until=at)
+    agent_seat = next(iter(seats.values()))
+    obs = agent_seat.world.observe()
+    legal = legal_actions(obs, game.map)
+    prompt = render(obs, legal, agent_seat.agent.memory)
+    if as_json:
+        print(json.dumps({"seed": seed, "t": obs.t, "seat": obs.me, "role": obs.role, "phase": obs.phase,
+                          "system": prompt.system, "user": prompt.user, "legal": [a.name for a in legal],
+                          "tokens_est": prompt.approx_tokens()}))
+        return
+    out.rule(f"system — {obs.name} ({obs.role}), seed {seed}, t={obs.t:.1f} s, {game.phase}")
+    out.print(prompt.system, markup=False)
+    out.rule("user")
+    out.print(prompt.user, markup=False)
+    out.rule(f"~{prompt.approx_tokens()} tokens")
+
+
 def main() -> None:
     """Entry point: run the app, turning our own errors into one line and exit status 2."""
     try:

@@ -65,27 +65,45 @@ def optimal_task_time(game, seat: int) -> float:
 
 
 def crew_games(seeds: list[int]) -> dict:
-    complete = survived = 0
+    """Completion counts games the agent survives in which it had the time to finish: the game's
+    task-phase time left after meetings and its own duties (fixing, reporting) was at least 1.3x the
+    optimal task time. Games that end sooner (an early win by votes or kills) say nothing about it."""
+    complete = survived = had_time = complete_raw = 0
     ratios = []
     for seed in seeds:
         g = new_game(GameSettings(), seed)
         seats = agent_seats(g, agents=1, role="crewmate")
         (seat_id, seat), = seats.items()
         best = optimal_task_time(g, seat_id)
-        play(g, controllers=seats)
+        meeting = {"start": 0.0, "total": 0.0}
+
+        def on_events(game, events, meeting=meeting):
+            for e in events:
+                if e["type"] == "meeting_start":
+                    meeting["start"] = e["t"]
+                elif e["type"] == "meeting_end":
+                    meeting["total"] += e["t"] - meeting["start"]
+
+        result = play(g, controllers=seats, on_events=on_events)
         p = g.players[seat_id]
         if not p.alive:
             continue
         survived += 1
-        if all(t.done for t in p.tasks):
-            complete += 1
+        done = all(t.done for t in p.tasks)
+        complete_raw += done
+        available = result.duration_s - meeting["total"] - seat.agent.stats.duty_time_s
+        if done or available >= 1.3 * best:
+            had_time += 1
+            complete += done
+        if done:
             ratios.append(seat.agent.stats.task_time_s / best)
+    ratios.sort()
     return {
-        "games": len(seeds), "survived": survived,
-        "all_tasks_done_rate": round(complete / survived, 4) if survived else None,
+        "games": len(seeds), "survived": survived, "survived_with_time_to_finish": had_time,
+        "all_tasks_done_rate": round(complete / had_time, 4) if had_time else None,
+        "all_tasks_done_rate_raw": round(complete_raw / survived, 4) if survived else None,
         "task_time_ratio_median": round(statistics.median(ratios), 3) if ratios else None,
-        "task_time_ratio_mean": round(statistics.fmean(ratios), 3) if ratios else None,
-        "task_time_ratio_p90": round(sorted(ratios)[int(0.9 * len(ratios))], 3) if ratios else None,
+        "task_time_ratio_p90": round(ratios[int(0.9 * len(ratios))], 3) if ratios else None,
     }
 
 

@@ -248,7 +248,8 @@ def main() -> None:
         inside = [i for i, p in enumerate(g.nodes) if region_of(p) == name]
         if not inside:
             raise SystemExit(f"region {name} holds no walked node")
-        cx = sum((r[0] + r[2]) / 2 for r in rects[:1]); cy = sum((r[1] + r[3]) / 2 for r in rects[:1])
+        first = rects[0]
+        cx, cy = (first[0] + first[2]) / 2, (first[1] + first[3]) / 2
         best = min(inside, key=lambda i: math.hypot(arr[i, 0] - cx, arr[i, 1] - cy))
         anchor = list(g.nodes[best])
         if name == "Cafeteria":

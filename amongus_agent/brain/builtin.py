@@ -13,6 +13,7 @@ import random
 from ..models import Observation
 from ..world.map import GameMap
 from ..world.schema import Point
+from ..world.tasks import TaskTable
 from .decision import LegalAction, VerifiedDecision
 from .memory import Memory
 
@@ -23,8 +24,9 @@ FAR_FIX = 14.0  # lights/comms: only those this close go and fix
 class BuiltinBrain:
     name = "builtin"
 
-    def __init__(self, game_map: GameMap, rng: random.Random | None = None) -> None:
+    def __init__(self, game_map: GameMap, rng: random.Random | None = None, tasks: TaskTable | None = None) -> None:
         self.map = game_map
+        self.table = tasks  # game knowledge: where later steps of multi-step tasks are done
         self.rng = rng or random.Random(0)
         self._dist: dict[tuple[Point, Point], float] = {}
         self._vent_hops = 0
@@ -88,17 +90,40 @@ class BuiltinBrain:
             self._dist[key] = d
         return d
 
+    def _chain(self, a: LegalAction) -> list[Point]:
+        """The action's spot, then the spots of the task's later steps where the game fixes them."""
+        spots = [a.position]  # type: ignore[list-item]
+        if self.table is None:
+            return spots
+        name = a.name.split(" in ")[0].split(":")[0]
+        task = self.table.tasks.get(name)
+        if task is None:
+            return spots
+        try:
+            step = int(a.description.split("step ")[1].split("/")[0]) - 1
+        except (IndexError, ValueError):
+            return spots
+        for later in task.steps[step + 1:]:
+            if len({o.spot for o in later.options}) != 1:
+                break  # the game picks among several places: unknown until we get there
+            spots.append(later.options[0].spot)
+        return spots
+
     def _tour_start(self, here: Point, tasks: list[LegalAction], through_walls: bool) -> LegalAction:
-        """First stop of the shortest tour through all visible task steps (exact for up to 6)."""
+        """First stop of the shortest tour through all visible task steps, each task's known later
+        steps included (exact for up to 6 tasks)."""
         if len(tasks) == 1:
             return tasks[0]
         if len(tasks) > 6:
             return min(tasks, key=lambda a: a.distance or 0.0)
+        chains = {id(a): self._chain(a) for a in tasks}
+        inner = {id(a): sum(self._distance(p, q, through_walls) for p, q in zip(c, c[1:], strict=False))
+                 for a in tasks for c in [chains[id(a)]]}
         best: tuple[float, LegalAction] | None = None
         for order in itertools.permutations(tasks):
-            total = order[0].distance if order[0].distance is not None else 0.0
+            total = (order[0].distance if order[0].distance is not None else 0.0) + inner[id(order[0])]
             for a, b in zip(order, order[1:], strict=False):
-                total += self._distance(a.position, b.position, through_walls)  # type: ignore[arg-type]
+                total += self._distance(chains[id(a)][-1], chains[id(b)][0], through_walls) + inner[id(b)]
                 if best is not None and total >= best[0]:
                     break
             if best is None or total < best[0]:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..models import Observation
 from .actions import meeting_actions
-from .prompt import fence, load_prompt
+from .prompt import load_prompt
+from .untrusted import defuse
 
 if TYPE_CHECKING:
     from ..agent import Agent
@@ -84,7 +85,8 @@ class MeetingAgent:
 
         m = obs.meeting
         assert m is not None
-        chat = "\n".join(f"{c.name}: {fence(c.text)}" for c in m.chat[-12:]) or "(nobody has spoken yet)"
+        chat = "\n".join(f"{c.name}: {defuse(c.text)}" for c in m.chat[-12:])
+        chat = chat or "(nobody has spoken yet)"
         victim = f", body of {m.victim_name}" if m.victim_name else ""
         return load_prompt("meeting_turn").format(
             caller=m.caller_name, reason=m.reason, victim=victim, extra=extra_info(obs, self.agent.memory),

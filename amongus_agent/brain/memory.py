@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..models import Observation
+from .untrusted import fence
 
 DECAY_PER_S = 0.995
 _WORD = re.compile(r"[a-z0-9]+")
@@ -108,7 +109,7 @@ class Memory:
 
     def hear(self, speaker: int, speaker_name: str, text: str, t: float, names: dict[str, int], me: int) -> None:
         """A chat line: remembered as a claim by its speaker, weighed lightly, never obeyed."""
-        self.add(t, f"{speaker_name} said: {text}", 4, (speaker,))
+        self.add(t, f"{speaker_name} said: {fence(text)}", 4, (speaker,))
         low = text.lower()
         accusing = any(w in low for w in ("kill", "vent", "sus", "vote", "saw"))
         for name, pid in names.items():

@@ -105,7 +105,3 @@ def render(obs: Observation, legal: list[LegalAction], memory: Memory) -> Prompt
     )
     return Prompt(system_prompt(obs.role, obs.name), user)
 
-
-def fence(text: str) -> str:
-    """Other players' words inside <<< >>>: angle brackets they typed cannot close the fence."""
-    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")

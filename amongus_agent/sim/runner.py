@@ -78,12 +78,14 @@ def play(
     sinks: Iterable[EventSink] = (),
     on_events: Callable[[Game, list[dict]], None] | None = None,
     speed: float = 0.0,
+    until: float | None = None,
 ) -> GameResult:
     """Run `game` to its end. Seats without a controller get a bot seeded from the game's RNG.
 
     Sinks receive every event (the header is the caller's: `RecordingWriter(path, game.header())`).
     `speed` > 0 paces the game to that many game seconds per wall second (for watching, and for
-    the realtime clock); the game's own course never depends on it.
+    the realtime clock); the game's own course never depends on it. `until` stops early at that game
+    time (the game can be played on by calling `play` again with the same controllers).
     """
     import time
 
@@ -96,7 +98,7 @@ def play(
     order = sorted(seats.items())
     watchers = [c for _, c in order]
     result = GameResult(game.seed, "", "", 0.0, 0, tasks_total=game.tasks_total)
-    while not game.over:
+    while not game.over and (until is None or game.t < until):
         inputs = {pid: c.act() for pid, c in order}
         events = game.step(inputs)
         if speed > 0:

@@ -24,7 +24,7 @@ class AgentSeat:
         self.seat = seat
         self.world = SimWorld(game, seat)
         self.agent = Agent(self.world, game.map, rng=rng, speed=game.settings.player_speed, tick_s=game.dt,
-                           **agent_options)
+                           tasks=game.table, **agent_options)
         self.kills = 0
 
     def act(self) -> PlayerInput:

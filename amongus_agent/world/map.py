@@ -291,7 +291,7 @@ class GameMap:
 
     def _searched_entries(self, p: Point) -> tuple[tuple[int, float], ...]:
         idx, dist = self._entries(np.asarray(p))
-        return tuple(zip(idx.tolist(), dist.tolist()))
+        return tuple(zip(idx.tolist(), dist.tolist(), strict=True))
 
     def _combine(
         self, ea: tuple[tuple[int, float], ...] | None, eb: tuple[tuple[int, float], ...] | None

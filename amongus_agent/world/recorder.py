@@ -75,7 +75,7 @@ class GraphRecorder:
             node = near[0][1]
         else:
             node = self._add_node(p)
-            for d, other in near:
+            for _d, other in near:
                 self._link(node, other)
         if previous is not None and math.dist(self.nodes[previous], self.nodes[node]) <= self.jump_distance:
             self._link(previous, node)

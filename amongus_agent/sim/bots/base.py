@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from ...act.movement import Mover
 from ...world.schema import Point
 from ..engine import Game
 from ..state import Player, PlayerInput
-from ...act.movement import Mover
 from .talk import Claim, parse_chat
 
 LOOK_EVERY_TICKS = 5
