@@ -106,6 +106,8 @@ class Agent:
         self.meeting = MeetingAgent(self)
         self.stats = AgentStats()
         self.on_decision = on_decision
+        # optional: (obs, vote actions, proposed decision) -> a vote action or None; may block briefly
+        self.vote_advisor: Any = None
         self.obs: Observation | None = None
         self.flow: Flow | None = None
         self.queue: list[LegalAction] = []

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Observation
 from .actions import meeting_actions
+from .decision import VerifiedDecision
 from .prompt import load_prompt
 from .untrusted import defuse
 
@@ -106,6 +107,11 @@ class MeetingAgent:
             outcome = a.llm.decide(system, user, votes)
             if outcome.decision is not None:
                 decision = outcome.decision
+        if a.vote_advisor is not None:
+            # e.g. the VTuber's own choice through the Neuro API; only an offered vote is taken
+            advised = a.vote_advisor(obs, votes, decision)
+            if advised is not None and advised in votes:
+                decision = VerifiedDecision((advised,), f"Voting as advised: {advised.name}.", decision.observation)
         a._adopt_vote(decision, outcome)
         target = decision.action.target
         a.world.actuator.vote(target)
