@@ -108,6 +108,8 @@ class Agent:
         self.on_decision = on_decision
         # optional: (obs, vote actions, proposed decision) -> a vote action or None; may block briefly
         self.vote_advisor: Any = None
+        # optional: (agent, obs, action) when an action flow starts (commentary); must not block
+        self.on_action: Any = None
         self.obs: Observation | None = None
         self.flow: Flow | None = None
         self.queue: list[LegalAction] = []
@@ -257,6 +259,8 @@ class Agent:
             wander_to = self.map.anchor(rooms[self.rng.randrange(len(rooms))])
         self.flow = make_flow(action, self.mover, obs, wander_to)
         self.stats.actions[action.kind] += 1
+        if self.on_action is not None:
+            self.on_action(self, obs, action)
         if action.kind == "task" and self._task_started is None:
             self._task_started = obs.t
 

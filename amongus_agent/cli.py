@@ -28,6 +28,9 @@ app = typer.Typer(
 )
 map_app = typer.Typer(help="Inspect map files (walkable area, rooms, task spots, vents).", no_args_is_help=True)
 app.add_typer(map_app, name="map")
+feed_app = typer.Typer(help="Follow the live commentary feed of a running game (docs/commentary.md).",
+                       no_args_is_help=True)
+app.add_typer(feed_app, name="feed")
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -206,12 +209,33 @@ def simulate_cmd(
         float | None, typer.Option(help="Game seconds per wall second (default: as fast as possible; 1 in realtime).",
                                    min=0)
     ] = None,
+    feeds: Annotated[
+        list[str] | None,
+        typer.Option("--feed", help="Narrate the agent's game (repeatable): ws[:HOST:PORT] (websocket server, default "
+                     "127.0.0.1:8765), neuro[:URL] (Neuro API, default NEURO_SDK_WS_URL), openllmvtuber[:URL], "
+                     "jsonl:FILE (- for stdout). Needs an agent seat: with --agents 0 one is added; with several, "
+                     "the first is narrated."),
+    ] = None,
+    feed_gap: Annotated[
+        float | None, typer.Option(help="Wall seconds between narrated lines; critical and high events never wait "
+                                   "(default 2.5 with openllmvtuber, else 0).", min=0)
+    ] = None,
+    narrate: Annotated[str, typer.Option(help="Commentary lines: template (offline) or llm (the --model server).")
+                       ] = "template",
+    neuro_timeout: Annotated[
+        float, typer.Option(help="Wall seconds to wait for the Neuro API's vote before voting alone.", min=0)
+    ] = 5.0,
+    feed_token: Annotated[
+        str | None, typer.Option(help="Token ws clients must give off localhost (or AMONGUS_FEED_TOKEN; default: "
+                                 "a random one, printed).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print only the summary, as one JSON object.")] = False,
 ) -> None:
     """Play one game, bots in every seat not played by the agent, showing events live, then a summary.
 
     Settings default to the real game's lobby defaults; override them with --set FIELD=VALUE or
-    AMONGUS_FIELD environment variables (e.g. AMONGUS_KILL_COOLDOWN_S=30).
+    AMONGUS_FIELD environment variables (e.g. AMONGUS_KILL_COOLDOWN_S=30). With --feed, the agent
+    narrates its game to VTuber tools while it plays (docs/commentary.md).
     """
     from .recording import RecordingWriter
     from .sim.runner import new_game, play
@@ -221,6 +245,10 @@ def simulate_cmd(
     _choice("--brain", brain, ("builtin", "llm"))
     _choice("--role", role, ("crewmate", "impostor", "random"))
     _choice("--clock", clock, ("lockstep", "realtime"))
+    _choice("--narrate", narrate, ("template", "llm"))
+    feed_specs = _feed_specs(feeds or [])
+    if feed_specs and agents == 0:
+        agents = 1  # commentary is the agent's own: narrate one agent seat
     overrides = parse_assignments(settings_set or [])
     overrides.update({"players": players, "impostors": impostors, "map": map_name})
     settings = load_settings(overrides)
@@ -240,20 +268,76 @@ def simulate_cmd(
     pace = speed if speed is not None else (1.0 if clock == "realtime" else 0.0)
     on_events, on_decision, finish = _live_view(game, pace, quiet=as_json)
     seats = agent_seats(game, agents=agents, role=role, llm=llm, clock=clock, persona=person, on_decision=on_decision)
+    feed = None
     try:
+        if feed_specs:
+            feed, on_events = _start_feed(feed_specs, game, seats, person, llm, narrate, base_url, model, timeout,
+                                          feed_gap, neuro_timeout, feed_token, on_events)
         with RecordingWriter(path, game.header()) as writer:
             result = play(game, controllers=seats, sinks=[writer], on_events=on_events, speed=pace)
     finally:
         for seat in seats.values():
             seat.close()
+        if feed is not None:
+            feed.close()
         finish()
     summary = result.as_dict() | {"recording": str(path), "players": settings.players, "impostors": settings.impostors}
+    if feed is not None:
+        summary["commentary"] = feed.stats()
     summary["roles"] = {p.name: p.role for p in game.players}
     summary["agents"] = [seat_report(game, seat) for seat in seats.values()]
     if as_json:
         print(json.dumps(summary))
         return
     _print_summary(summary)
+
+
+def _feed_specs(values: list[str]) -> list:
+    from .commentary.spec import parse_feed
+
+    return [parse_feed(v) for v in values]
+
+
+def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, timeout, gap, neuro_timeout, token,
+                on_events):
+    """Start the commentary feed for the first agent seat; returns it and the chained `on_events`."""
+    import os
+
+    from .commentary import Feed, Narrator
+    from .commentary.sim import attach_seat
+    from .commentary.spec import build_sinks
+
+    narrator_llm = None
+    if narrate == "llm":
+        from .brain.llm import LLMBrain, LLMConfig
+
+        narrator_llm = llm or LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout}))
+    if gap is None:
+        gap = 2.5 if any(s.kind == "openllmvtuber" for s in specs) else 0.0
+    feed = Feed(build_sinks(specs, token or os.environ.get("AMONGUS_FEED_TOKEN")), Narrator(persona, narrator_llm),
+                gap_s=gap)
+    ws = feed.sink("ws")
+    if ws is not None:
+        auth = f" (token {ws.token})" if ws.token else ""
+        err.print(f"commentary: {ws.url}{auth} — follow it with: amongus-agent feed tail {ws.url}", soft_wrap=True,
+                  markup=False)
+    seat = seats[min(seats)]
+    emitter = attach_seat(feed, game, seat, persona, neuro_timeout)
+    view_decision = seat.agent.on_decision
+
+    def on_decision(agent, obs, decision, outcome) -> None:
+        if view_decision is not None:
+            view_decision(agent, obs, decision, outcome)
+        emitter.on_decision(agent, obs, decision, outcome)
+
+    seat.agent.on_decision = on_decision
+
+    def chained(g, events) -> None:
+        if on_events is not None:
+            on_events(g, events)
+        emitter.on_events(events)
+
+    return feed, chained
 
 
 def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -313,6 +397,56 @@ def _print_summary(s: dict) -> None:
                       f"{a['illegal_rejected']} illegal rejected; tasks {a['tasks_done']}/{a['tasks_total']}, "
                       f"kills {a['kills']}; votes {votes}")
     out.print(table)
+
+
+@feed_app.command("tail")
+def feed_tail_cmd(
+    url: Annotated[str, typer.Argument(help="The feed's websocket URL.")] = "ws://127.0.0.1:8765",
+    as_json: Annotated[bool, typer.Option("--json", help="Print each event's raw JSON line.")] = False,
+    count: Annotated[int | None, typer.Option(help="Stop after this many events.", min=1)] = None,
+    token: Annotated[str | None, typer.Option(help="Token for a feed off localhost (or AMONGUS_FEED_TOKEN).")] = None,
+) -> None:
+    """Print commentary events as they come, coloured by priority (critical red, high yellow, medium cyan, low dim)."""
+    import os
+
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    token = token or os.environ.get("AMONGUS_FEED_TOKEN")
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    try:
+        ws = connect(url, open_timeout=3, additional_headers=headers)
+    except Exception as exc:
+        raise AmongUsError(f"cannot connect to the feed at {url}: {exc}") from None
+    styles = {"critical": "bold red", "high": "yellow", "medium": "cyan", "low": "dim"}
+    seen = 0
+    try:
+        with ws:
+            for message in ws:
+                if as_json:
+                    print(message if isinstance(message, str) else message.decode(), flush=True)
+                else:
+                    _print_feed_event(message, styles)
+                seen += 1
+                if count is not None and seen >= count:
+                    return
+    except ConnectionClosed:
+        return
+    except KeyboardInterrupt:
+        return
+
+
+def _print_feed_event(message: str | bytes, styles: dict[str, str]) -> None:
+    from .sim.view import clock
+
+    try:
+        e = json.loads(message)
+        line = Text(f"[{clock(float(e.get('game_t', 0)))}] ", style="dim")
+        line.append(f"{e.get('priority', '?'):8s} {e.get('kind', '?')}: ", style=styles.get(e.get("priority"), ""))
+        line.append(str(e.get("text", "")), style=styles.get(e.get("priority"), ""))
+    except (ValueError, TypeError, AttributeError):
+        line = Text(str(message))
+    out.print(line, soft_wrap=True)
 
 
 @app.command("bench")
@@ -437,6 +571,89 @@ def prompt_cmd(
     out.rule("user")
     out.print(prompt.user, markup=False)
     out.rule(f"~{prompt.approx_tokens()} tokens")
+
+
+@app.command("sim-server")
+def sim_server_cmd(
+    port: Annotated[int, typer.Option(help="TCP port to listen on (0: any free port, printed).")] = 7777,
+    host: Annotated[str, typer.Option(help="Address to listen on (localhost by default).")] = "127.0.0.1",
+    seed: Annotated[int, typer.Option(help="Game seed.")] = 1,
+    agents: Annotated[int, typer.Option(help="Seats served to bridge clients; bots play the rest.", min=1)] = 1,
+    role: Annotated[str, typer.Option(help="Role of the served seats: crewmate, impostor or random.")] = "random",
+    speed: Annotated[float, typer.Option(help="Game seconds per wall second.", min=0.1)] = 1.0,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for clients before starting.", min=0)] = 30.0,
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Recording of the whole game.")] = None,
+    settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
+) -> None:
+    """Run a simulated game in (scaled) real time and serve it over the bridge protocol (docs/bridge.md)."""
+    from .bridge.sim_server import SimServer
+    from .sim.runner import new_game
+    from .sim.settings import load_settings, parse_assignments
+
+    _choice("--role", role, ("crewmate", "impostor", "random"))
+    game = new_game(load_settings(parse_assignments(settings_set or [])), seed)
+    try:
+        server = SimServer(game, agents=agents, role=role, speed=speed, host=host, port=port, out=out_file, wait_s=wait)
+    except OSError as exc:
+        raise AmongUsError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    err.print(f"sim-server: seed {seed}, {agents} seat(s) at tcp://{host}:{server.port}, speed {speed}x", soft_wrap=True)
+    result = server.serve()
+    summary = result.as_dict() | {"recording": str(out_file) if out_file else None, "malformed_lines": server.malformed}
+    if as_json:
+        print(json.dumps(summary))
+    else:
+        out.print(f"{summary['winner']} win ({summary['reason']}) after {summary['duration_s']:.0f} s")
+
+
+@app.command("play")
+def play_cmd(
+    bridge: Annotated[str, typer.Option(help="State source: tcp://HOST:PORT (a game mod or sim-server).")],
+    input_mode: Annotated[str, typer.Option("--input", help="Where inputs go: bridge, gamepad or dry (log only).")]
+    = "bridge",
+    brain: Annotated[str, typer.Option(help="builtin or llm.")] = "builtin",
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server (or OPENAI_BASE_URL).")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name (or AMONGUS_MODEL).")] = None,
+    map_name: MapOption = "skeld",
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The agent's recording of the game.")] = None,
+    persona: Annotated[Path | None, typer.Option(help="Persona JSON.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
+) -> None:
+    """Play live: the agent loop in real time against a bridge, inputs to the bridge, a gamepad, or nowhere."""
+    from .bridge.client import BridgeWorld
+    from .bridge.play import DeviceInput, play_bridge
+    from .world.map import load_map
+
+    _choice("--input", input_mode, ("bridge", "gamepad", "dry"))
+    _choice("--brain", brain, ("builtin", "llm"))
+    game_map = load_map(map_name)
+    llm = None
+    if brain == "llm":
+        from .brain.llm import LLMBrain, LLMConfig
+
+        llm = LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model}))
+    person = None
+    if persona is not None:
+        from .persona import load_persona
+
+        person = load_persona(persona)
+    device = None
+    if input_mode != "bridge":
+        from .act.input import open_backend
+
+        device = DeviceInput(open_backend(input_mode))
+    world = BridgeWorld(bridge)
+    result = play_bridge(world, game_map, device=device, out=out_file, llm=llm, persona=person, clock="realtime")
+    summary = {"seat": world.hello.seat if world.hello else None, "frames": result.frames,
+               "ticks": result.ticks, "winner": result.winner, "reason": result.reason,
+               "reconnects": result.reconnects, "malformed_lines": result.malformed, "inputs_sent": result.inputs_sent,
+               "inputs_logged": result.inputs_logged, "recording": str(out_file) if out_file else None}
+    if device is not None and input_mode == "dry":
+        summary["dry_events"] = len(device.backend.events)
+    if as_json:
+        print(json.dumps(summary))
+    else:
+        out.print(f"game over: {result.winner} ({result.reason}); {result.frames} frames, {result.ticks} ticks")
 
 
 def main() -> None:

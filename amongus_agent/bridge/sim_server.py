@@ -1,0 +1,186 @@
+"""The simulator as a bridge server: a game in (scaled) real time, one TCP connection per agent seat.
+
+A dry-run this way crosses a process boundary exactly as live play does: the agent sees frames
+and sends inputs, nothing else. Bots play every other seat. Seats are handed out in connection
+order; a seat whose client drops stands idle until a client connects again and takes it back.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..recording import RecordingWriter
+from ..sim.bots import make_bot
+from ..sim.engine import Game
+from ..sim.runner import GameResult, _count
+from ..sim.seats import pick_seats
+from ..sim.state import PlayerInput
+from ..sim.world import SimWorld
+from .protocol import End, Frame, Hello, Input, dump
+from .reader import LineReader
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class SeatLink:
+    """One agent seat: its view of the game, its client connection, and the input it sent last."""
+
+    seat: int
+    world: SimWorld
+    conn: socket.socket | None = None
+    stick: tuple[float, float] = (0.0, 0.0)
+    pending: list[Input] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    reader: LineReader = field(default_factory=LineReader)
+
+    def take(self) -> PlayerInput:
+        with self.lock:
+            messages, self.pending = self.pending, []
+        out = PlayerInput(stick=self.stick)
+        for m in messages:
+            out.stick = self.stick = (max(-1.0, min(1.0, m.stick[0])), max(-1.0, min(1.0, m.stick[1])))
+            if "use" in m.buttons:
+                out.use = True
+            if "report" in m.buttons:
+                out.report = True
+            if "kill" in m.buttons:
+                out.kill = m.kill_target if m.kill_target is not None else True
+            if m.vent is not None:
+                out.vent = m.vent
+            if m.vent_to is not None:
+                out.vent_to = m.vent_to
+            if m.sabotage is not None:
+                out.sabotage, out.sabotage_room = m.sabotage, m.sabotage_room
+            if m.chat:
+                out.chat = m.chat
+            if m.vote is not None:
+                out.vote = m.vote
+        return out
+
+
+class SimServer:
+    def __init__(self, game: Game, *, agents: int = 1, role: str = "random", speed: float = 1.0,
+                 host: str = "127.0.0.1", port: int = 7777, out: Path | None = None, wait_s: float = 30.0) -> None:
+        self.game = game
+        self.speed = speed
+        self.wait_s = wait_s
+        self.out = out
+        seats = pick_seats(game, agents, role, random.Random(f"seats:{game.seed}"))
+        self.links = {s: SeatLink(s, SimWorld(game, s)) for s in seats}
+        self.bots = {p.id: make_bot(game, p.id, random.Random(game.rng.getrandbits(64)))
+                     for p in game.players if p.id not in self.links}
+        self._sock = socket.create_server((host, port))
+        self.port = self._sock.getsockname()[1]
+        self._stop = threading.Event()
+        self.malformed = 0
+
+    # ------------------------------------------------------------------ connections
+
+    def _accept_loop(self) -> None:
+        self._sock.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            free = next((link for link in self.links.values() if link.conn is None), None)
+            if free is None:
+                conn.close()
+                continue
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            free.conn = conn
+            p = self.game.players[free.seat]
+            self._send(free, Hello(seat=free.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
+                                   player_speed=self.game.settings.player_speed))
+            threading.Thread(target=self._read_loop, args=(free, conn), daemon=True).start()
+
+    def _read_loop(self, link: SeatLink, conn: socket.socket) -> None:
+        try:
+            while not self._stop.is_set():
+                data = conn.recv(65536)
+                if not data:
+                    break
+                for message in link.reader.feed(data):
+                    if isinstance(message, Input):
+                        with link.lock:
+                            link.pending.append(message)
+        except OSError:
+            pass
+        finally:
+            if link.conn is conn:
+                link.conn = None
+                link.stick = (0.0, 0.0)
+
+    def _send(self, link: SeatLink, message) -> None:
+        conn = link.conn
+        if conn is None:
+            return
+        try:
+            conn.sendall(dump(message))
+        except OSError:
+            link.conn = None
+
+    # ------------------------------------------------------------------ the game
+
+    def serve(self) -> GameResult:
+        threading.Thread(target=self._accept_loop, daemon=True).start()
+        deadline = time.monotonic() + self.wait_s
+        while any(link.conn is None for link in self.links.values()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        game = self.game
+        result = GameResult(game.seed, "", "", 0.0, 0, tasks_total=game.tasks_total)
+        writer = RecordingWriter(self.out, game.header()) if self.out else None
+        started = time.monotonic()
+        try:
+            for link in self.links.values():
+                self._send(link, Frame(**link.world.observe().model_dump()))
+            while not game.over:
+                inputs = {pid: bot.act() for pid, bot in self.bots.items()}
+                for seat, link in self.links.items():
+                    inputs[seat] = link.take()
+                events = game.step(inputs)
+                if writer:
+                    for e in events:
+                        writer.write(e)
+                notable = [e for e in events if e["type"] != "pos"]
+                if notable:
+                    for bot in self.bots.values():
+                        bot.witness(notable)
+                    _count(result, notable)
+                for link in self.links.values():
+                    link.world.see_events(notable)
+                    self._send(link, Frame(**link.world.observe().model_dump()))
+                lag = game.t / self.speed - (time.monotonic() - started)
+                if lag > 0:
+                    time.sleep(lag)
+            for link in self.links.values():
+                self._send(link, End(winner=game.winner, reason=game.reason))
+        finally:
+            if writer:
+                writer.close()
+            self.close()
+        result.winner, result.reason = game.winner or "", game.reason or ""
+        result.duration_s, result.ticks, result.tasks_done = game.t, game.tick, game.tasks_done
+        self.malformed = sum(link.reader.malformed for link in self.links.values())
+        return result
+
+    def close(self) -> None:
+        self._stop.set()
+        for link in self.links.values():
+            conn, link.conn = link.conn, None  # the reader thread may clear it at the same moment
+            if conn is not None:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                conn.close()
+        self._sock.close()
