@@ -56,11 +56,15 @@ def _root(
 
 
 def _load(map_name: str):
+    from .paths import resolve_data_file
     from .world.map import load_map
     from .world.tasks import load_tasks
 
     game_map = load_map(map_name)
-    # the task table goes by the map's own name, also when the map was given as a path
+    # the task table goes by the map's own name, also when the map was given as a path; a recorded
+    # map may have none
+    if not resolve_data_file("tasks", game_map.name).is_file():
+        return game_map, None
     return game_map, load_tasks(game_map.name, game_map)
 
 
@@ -87,7 +91,7 @@ def map_show(
         "edges": len(game_map.data.edges),
         "rooms": len(game_map.rooms),
         "regions": len(game_map.data.regions),
-        "task_types": len(tasks.tasks),
+        "task_types": len(tasks.tasks) if tasks else 0,
         "vents": len(game_map.data.vents),
         "doors": len(game_map.data.doors),
     }
@@ -608,7 +612,8 @@ def sim_server_cmd(
 
 @app.command("play")
 def play_cmd(
-    bridge: Annotated[str, typer.Option(help="State source: tcp://HOST:PORT (a game mod or sim-server).")],
+    bridge: Annotated[str, typer.Option(
+        help="State source: tcp://HOST:PORT (a game mod or sim-server), or timshaw:DIR (the TimShaw1 mod's files).")],
     input_mode: Annotated[str, typer.Option("--input", help="Where inputs go: bridge, gamepad or dry (log only).")]
     = "bridge",
     brain: Annotated[str, typer.Option(help="builtin or llm.")] = "builtin",
@@ -642,7 +647,15 @@ def play_cmd(
         from .act.input import open_backend
 
         device = DeviceInput(open_backend(input_mode))
-    world = BridgeWorld(bridge)
+    if bridge.startswith("timshaw:"):
+        from .bridge.timshaw import TimShawWorld
+        from .world.tasks import load_tasks
+
+        if input_mode == "bridge":
+            raise typer.BadParameter("the TimShaw mod's files take no input: use gamepad or dry", param_hint="--input")
+        world = TimShawWorld(bridge.split(":", 1)[1], game_map, load_tasks(game_map.name, game_map))
+    else:
+        world = BridgeWorld(bridge)
     result = play_bridge(world, game_map, device=device, out=out_file, llm=llm, persona=person, clock="realtime")
     summary = {"seat": world.hello.seat if world.hello else None, "frames": result.frames,
                "ticks": result.ticks, "winner": result.winner, "reason": result.reason,
@@ -654,6 +667,40 @@ def play_cmd(
         print(json.dumps(summary))
     else:
         out.print(f"game over: {result.winner} ({result.reason}); {result.frames} frames, {result.ticks} ticks")
+
+
+@app.command("record-map")
+def record_map_cmd(
+    bridge: Annotated[str, typer.Option(help="State source: tcp://HOST:PORT (a game mod or sim-server).")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Map file to write, e.g. maps/mine.json.")],
+    tasks: Annotated[bool, typer.Option("--tasks", help="Mark a spot wherever a task step advances.")] = False,
+    explore: Annotated[
+        str | None, typer.Option(help="Walk for the player with a scripted explorer over this known map (simulator).")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Map name (default: the file's stem).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
+) -> None:
+    """Record a map by walking it: positions become a graph, saved as a map file `map show` can draw."""
+    from .bridge.client import BridgeWorld
+    from .bridge.record import record_map
+    from .world.map import load_map
+
+    known = load_map(explore) if explore else None
+    world = BridgeWorld(bridge)
+
+    def progress(rec, frames) -> None:
+        if not as_json:
+            err.print(f"\rframes {frames}  nodes {len(rec.nodes)}  edges {len(rec.edges)}  "
+                      f"walked {rec.total_length():.0f} units  spots {len(rec.spots)}", end="")
+
+    result = record_map(world, out_file, name=name or out_file.stem, explore=known, tasks=tasks, progress=progress)
+    summary = {"frames": result.frames, "nodes": result.nodes, "edges": result.edges, "spots": result.spots,
+               "components_recorded": result.components, "map": result.path}
+    if as_json:
+        print(json.dumps(summary))
+    else:
+        err.print()
+        out.print(f"saved {result.path}: {result.nodes} nodes, {result.edges} edges, {result.spots} task spots")
 
 
 def main() -> None:

@@ -118,6 +118,10 @@ class BridgeWorld:
             return self._new.wait_for(lambda: self.frames > after or self._stop.is_set(), timeout)
 
     @property
+    def malformed(self) -> int:
+        return self.reader.malformed
+
+    @property
     def closed(self) -> bool:
         return self._stop.is_set()
 

@@ -18,6 +18,7 @@ from ..recording import RecordingWriter
 from ..world.map import GameMap
 from .client import BridgeWorld
 from .protocol import Input
+from .timshaw import TimShawWorld
 
 log = logging.getLogger(__name__)
 SILENCE_S = 30.0
@@ -59,8 +60,8 @@ class DeviceInput:
         self.backend.close()
 
 
-def play_bridge(world: BridgeWorld, game_map: GameMap, *, device: DeviceInput | None = None, out: Path | None = None,
-                seed: int = 0, **agent_options) -> PlayResult:
+def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, device: DeviceInput | None = None,
+                out: Path | None = None, seed: int = 0, **agent_options) -> PlayResult:
     """Run the agent until the game ends or the source falls silent for good."""
     hello = world.hello
     tick_s = hello.tick_s if hello else 0.1
@@ -100,7 +101,7 @@ def play_bridge(world: BridgeWorld, game_map: GameMap, *, device: DeviceInput | 
             writer.close()
         world.close()
     return PlayResult(world.frames, ticks, world.end.winner if world.end else None,
-                      world.end.reason if world.end else None, world.reconnects, world.reader.malformed, sent,
+                      world.end.reason if world.end else None, world.reconnects, world.malformed, sent,
                       device.count if device else 0)
 
 

@@ -143,7 +143,12 @@ class SimServer:
         try:
             for link in self.links.values():
                 self._send(link, Frame(**link.world.observe().model_dump()))
+            connected = False
             while not game.over:
+                live = any(link.conn is not None for link in self.links.values())
+                connected = connected or live
+                if game.settings.freeplay and connected and not live:
+                    break  # practice session: over when the last client has gone
                 inputs = {pid: bot.act() for pid, bot in self.bots.items()}
                 for seat, link in self.links.items():
                     inputs[seat] = link.take()

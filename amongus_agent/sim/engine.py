@@ -246,7 +246,7 @@ class Game:
     # ------------------------------------------------------------------ impostor actions
 
     def _try_kill(self, p: Player, target: int | bool) -> None:
-        if not (p.alive and p.is_impostor and p.vent is None and p.kill_cooldown <= 0):
+        if self.settings.freeplay or not (p.alive and p.is_impostor and p.vent is None and p.kill_cooldown <= 0):
             return
         reach = self.settings.kill_range
         candidates = [
@@ -294,7 +294,7 @@ class Game:
         return None if best is None else best[1]
 
     def _try_sabotage(self, p: Player, kind: str, room: str | None) -> None:
-        if not p.is_impostor or kind not in SABOTAGE_KINDS or self.t < self.sabotage_ready_at:
+        if self.settings.freeplay or not p.is_impostor or kind not in SABOTAGE_KINDS or self.t < self.sabotage_ready_at:
             return
         if kind == "doors":
             rooms = sorted({d.room for d in self.map.data.doors})
@@ -515,7 +515,7 @@ class Game:
     # ------------------------------------------------------------------ winning
 
     def _check_win(self) -> None:
-        if self.phase == "ended":
+        if self.phase == "ended" or self.settings.freeplay:
             return
         impostors = sum(1 for p in self.players if p.alive and p.is_impostor)
         crew = sum(1 for p in self.players if p.alive and not p.is_impostor)

@@ -49,6 +49,7 @@ class GameSettings(BaseModel):
     fix_duration_s: float = Field(3.0, gt=0, description="lights, comms and each O2 keypad (estimate)")
     chat_max_chars: int = Field(100, ge=1)
     max_game_s: float = Field(1800.0, gt=0, description="hard cap; a game that hits it ends with reason time_limit")
+    freeplay: bool = Field(False, description="practice, as the game's Freeplay: no kills, sabotages or wins")
 
     @model_validator(mode="after")
     def _enough_crew(self) -> GameSettings:

@@ -28,8 +28,8 @@ class MarkedSpot:
 
 @dataclass(slots=True)
 class GraphRecorder:
-    node_spacing: float = 0.5
-    link_radius: float = 0.8
+    node_spacing: float = 0.4  # under the corridor half-width, so every walked point stays walkable
+    link_radius: float = 0.7
     jump_distance: float = 2.0
     nodes: list[Point] = field(default_factory=list)
     edges: set[tuple[int, int]] = field(default_factory=set)
@@ -107,3 +107,30 @@ class GraphRecorder:
 
     def total_length(self) -> float:
         return sum(math.dist(self.nodes[a], self.nodes[b]) for a, b in self.edges)
+
+
+def to_map_file(rec: GraphRecorder, name: str, corridor_half_width: float = 0.5) -> dict:
+    """The recorded graph (its largest connected part) as a map file the harness loads like skeld.json.
+
+    A recording knows no rooms, vents or doors: the whole area is one region, and the first
+    recorded position stands in for the spawn point and the emergency button.
+    """
+    g = rec.graph()
+    if g.number_of_nodes() < 2:
+        raise ValueError("fewer than two positions recorded: nothing to save")
+    keep = sorted(max(nx.connected_components(g), key=len))
+    index = {old: new for new, old in enumerate(keep)}
+    nodes = [[round(rec.nodes[i][0], 4), round(rec.nodes[i][1], 4)] for i in keep]
+    edges = sorted([index[a], index[b]] for a, b in rec.edges if a in index and b in index)
+    xs, ys = [p[0] for p in nodes], [p[1] for p in nodes]
+    bounds = [round(min(xs) - 2, 2), round(min(ys) - 2, 2), round(max(xs) + 2, 2), round(max(ys) + 2, 2)]
+    first = nodes[0]
+    return {
+        "version": 1, "name": name, "display_name": name, "units": "unity",
+        "source": "recorded by amongus-agent record-map", "corridor_half_width": corridor_half_width,
+        "bounds": bounds, "nodes": nodes, "edges": edges,
+        "regions": [{"name": "Ship", "kind": "room", "rects": [bounds], "anchor": first}],
+        "vents": [], "doors": [],
+        "emergency_button": {"console": first, "spot": first, "estimated": True},
+        "spawn": {"center": first, "radius": 1.0, "points": [first]},
+    }

@@ -1,0 +1,1 @@
+"""Perception for the real client: screen capture, chat OCR, Fix Wiring vision."""

@@ -1,0 +1,114 @@
+"""Screen capture with mss, optionally limited to the game window, and the one pixel-to-screen map.
+
+Capture pixels and the screen coordinates a mouse uses differ by an offset (the window's place)
+and, on scaled (HiDPI) desktops, by a factor. `Frame.to_screen` is the only place that converts,
+so recognisers work in image pixels and flows hand the converted points to the input backend.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from types import TracebackType
+
+import numpy as np
+
+from ..errors import AmongUsError
+
+
+class CaptureUnavailableError(AmongUsError):
+    """mss or a display to capture is missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A rectangle in screen coordinates (what the mouse uses)."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    image: np.ndarray  # BGR, capture pixels
+    region: Region  # what part of the screen it shows
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """Capture pixels per screen unit, per axis (1.0 unless the desktop is scaled)."""
+        h, w = self.image.shape[:2]
+        return (w / self.region.width, h / self.region.height)
+
+    def to_screen(self, x: float, y: float) -> tuple[int, int]:
+        sx, sy = self.scale
+        return (round(self.region.left + x / sx), round(self.region.top + y / sy))
+
+
+def find_window_region(title: str) -> Region:
+    """The screen rectangle of the first visible X11 window whose title contains `title` (via xdotool).
+
+    So capture can follow the game window instead of the whole desktop; on other systems pass a
+    Region yourself.
+    """
+    import shutil
+    import subprocess
+
+    if not shutil.which("xdotool"):
+        raise CaptureUnavailableError("finding a window needs xdotool: apt-get install xdotool")
+    if not os.environ.get("DISPLAY"):
+        raise CaptureUnavailableError("no X display: set DISPLAY, or run under Xvfb (apt-get install xvfb)")
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title], capture_output=True, text=True,
+                           timeout=10)
+    ids = found.stdout.split()
+    if not ids:
+        raise CaptureUnavailableError(f"no visible window titled like {title!r}")
+    geo = subprocess.run(["xdotool", "getwindowgeometry", "--shell", ids[0]], capture_output=True, text=True,
+                         timeout=10)
+    vals = dict(line.split("=", 1) for line in geo.stdout.split() if "=" in line)
+    try:
+        return Region(int(vals["X"]), int(vals["Y"]), int(vals["WIDTH"]), int(vals["HEIGHT"]))
+    except (KeyError, ValueError) as exc:
+        raise CaptureUnavailableError(f"xdotool gave no geometry for window {ids[0]}") from exc
+
+
+class ScreenCapture:
+    """Grab frames of a region (default: the whole first monitor). Context manager; close() is idempotent."""
+
+    def __init__(self, region: Region | None = None, monitor: int = 1) -> None:
+        if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+            raise CaptureUnavailableError(
+                "no X display to capture: set DISPLAY, or run under a virtual display (apt-get install xvfb)"
+            )
+        try:
+            import mss
+        except ImportError as exc:
+            raise CaptureUnavailableError("mss is not installed: pip install 'amongus-agent[live]'") from exc
+        try:
+            self._sct = mss.MSS() if hasattr(mss, "MSS") else mss.mss()
+        except Exception as exc:  # noqa: BLE001 - mss raises ScreenShotError and Xlib errors
+            raise CaptureUnavailableError(
+                f"cannot open the display {os.environ.get('DISPLAY')!r} for capture ({type(exc).__name__}: {exc})"
+            ) from exc
+        mon = self._sct.monitors[monitor]
+        self.region = region or Region(mon["left"], mon["top"], mon["width"], mon["height"])
+
+    def grab(self) -> Frame:
+        r = self.region
+        shot = self._sct.grab({"left": r.left, "top": r.top, "width": r.width, "height": r.height})
+        bgra = np.asarray(shot)
+        return Frame(np.ascontiguousarray(bgra[..., :3]), r)
+
+    def close(self) -> None:
+        sct, self._sct = getattr(self, "_sct", None), None
+        if sct is not None:
+            sct.close()
+
+    def __enter__(self) -> ScreenCapture:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,38 @@
+"""record-map: a scripted explorer walks the simulator's Skeld over the bridge; the result is a usable map."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+
+import numpy as np
+
+from amongus_agent.bridge.client import BridgeWorld
+from amongus_agent.bridge.record import record_map
+from amongus_agent.bridge.sim_server import SimServer
+from amongus_agent.sim.runner import new_game
+from amongus_agent.sim.settings import GameSettings
+from amongus_agent.world.map import load_map
+
+
+def test_recorded_skeld_covers_the_walk_and_routes_inside_walls(tmp_path, skeld, skeld_tasks, reference_walk):
+    game = new_game(GameSettings(freeplay=True), 2)
+    server = SimServer(game, agents=1, role="crewmate", speed=60.0, port=0)
+    threading.Thread(target=server.serve, daemon=True).start()
+    out = tmp_path / "maps" / "recorded.json"
+    result = record_map(BridgeWorld(f"tcp://127.0.0.1:{server.port}"), out, name="recorded", explore=skeld, tasks=True)
+    recorded = load_map(out)
+    assert result.components == 1 and recorded.components() == 1
+    ref = np.asarray(reference_walk["nodes"])
+    nodes = np.asarray(recorded.data.nodes)
+    nearest = np.min(np.hypot(ref[:, None, 0] - nodes[None, :, 0], ref[:, None, 1] - nodes[None, :, 1]), axis=1)
+    assert (nearest <= 0.6).mean() >= 0.95
+    spots = sorted({placed.location.spot for placed in skeld_tasks.locations()})
+    assert all(recorded.is_walkable(s) for s in spots)
+    for a, b in itertools.islice(itertools.combinations(spots, 2), 0, None, 7):
+        route = recorded.shortest_path(a, b)
+        for p, q in zip(route.points, route.points[1:], strict=False):
+            assert skeld.visible(p, q), (a, b, p, q)  # never through a wall of the real ship
+    marked = json.loads(out.with_suffix(".spots.json").read_text())
+    assert result.spots == len(marked) >= 1 and all(m["label"] in skeld_tasks.tasks for m in marked)
