@@ -25,6 +25,7 @@ from .brain.decision import LegalAction, VerifiedDecision
 from .brain.meeting import MeetingAgent
 from .brain.memory import Memory
 from .brain.prompt import render
+from .brain.stats import BrainStats
 from .models import Observation
 from .persona import Persona
 from .world.map import GameMap
@@ -43,15 +44,10 @@ class World(Protocol):
     def busy(self) -> bool: ...
 
 
-@dataclass(slots=True)
-class AgentStats:
-    decisions: int = 0
-    model_calls: int = 0
-    fallbacks: Counter = field(default_factory=Counter)
-    illegal_rejected: int = 0
-    latencies_s: list[float] = field(default_factory=list)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+@dataclass
+class AgentStats(BrainStats):
+    """The brain's totals (model calls, fallbacks, latency, tokens) plus what the agent did."""
+
     overhead_s: list[float] = field(default_factory=list)
     flows_failed: Counter = field(default_factory=Counter)
     actions: Counter = field(default_factory=Counter)
@@ -61,21 +57,15 @@ class AgentStats:
     duty_time_s: float = 0.0  # fixing sabotages, reporting, calling meetings
 
     def as_dict(self) -> dict:
-        def pct(values: list[float], q: float) -> float | None:
-            if not values:
-                return None
-            s = sorted(values)
-            return round(s[min(len(s) - 1, int(q * len(s)))], 4)
-        return {
-            "decisions": self.decisions, "model_calls": self.model_calls,
-            "fallbacks": sum(self.fallbacks.values()), "fallback_reasons": dict(self.fallbacks),
-            "illegal_rejected": self.illegal_rejected,
-            "latency_p50_s": pct(self.latencies_s, 0.5), "latency_p95_s": pct(self.latencies_s, 0.95),
-            "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
-            "decision_overhead_p99_ms": (None if not self.overhead_s else round(pct(self.overhead_s, 0.99) * 1000, 3)),
-            "flows_failed": dict(self.flows_failed), "actions": dict(self.actions), "chats": self.chats,
-            "votes": self.votes,
-        }
+        out = super().as_dict()
+        out["fallback_reasons"] = out.pop("fallbacks")
+        out["fallbacks"] = out.pop("fallback_total")
+        overhead = sorted(self.overhead_s)
+        out["decision_overhead_p99_ms"] = (
+            round(overhead[min(len(overhead) - 1, int(0.99 * len(overhead)))] * 1000, 3) if overhead else None)
+        out.update(flows_failed=dict(self.flows_failed), actions=dict(self.actions), chats=self.chats,
+                   votes=self.votes)
+        return out
 
 
 class Agent:
@@ -239,16 +229,7 @@ class Agent:
             self.on_decision(self, self.obs, decision, outcome)
 
     def _count(self, outcome) -> None:
-        st = self.stats
-        st.decisions += 1
-        if outcome is not None:
-            st.model_calls += outcome.calls
-            st.latencies_s.extend(outcome.latencies_s)
-            st.prompt_tokens += outcome.prompt_tokens
-            st.completion_tokens += outcome.completion_tokens
-            st.illegal_rejected += outcome.illegal_rejected
-            if outcome.decision is None:
-                st.fallbacks[outcome.fallback_reason or "unknown"] += 1
+        self.stats.add(outcome)
 
     # ------------------------------------------------------------------ act
 

@@ -20,9 +20,8 @@ import json
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import openai
@@ -31,6 +30,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError
 from ..errors import AmongUsError
 from .decision import IllegalDecision, LegalAction, VerifiedDecision, decision_schema, verify
 from .jsonparse import AnswerError, extract_json_object, strip_think
+from .stats import BrainStats
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Local servers ignore the key, but the client insists on having one.
@@ -151,53 +151,6 @@ class LLMOutcome:
     mode: str
     illegal_rejected: int
     detail: str = ""  # the last error in words (parse error, server message), for logs
-
-
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
-@dataclass
-class BrainStats:
-    """Running totals over many outcomes, for the game summary and benchmarks."""
-
-    decisions: int = 0
-    model_calls: int = 0
-    fallbacks: Counter = field(default_factory=Counter)
-    illegal_rejected: int = 0
-    latencies_s: list[float] = field(default_factory=list)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    modes: Counter = field(default_factory=Counter)
-
-    def add(self, outcome: LLMOutcome) -> None:
-        self.decisions += 1
-        self.model_calls += outcome.calls
-        if outcome.fallback_reason:
-            self.fallbacks[outcome.fallback_reason] += 1
-        self.illegal_rejected += outcome.illegal_rejected
-        self.latencies_s.extend(outcome.latencies_s)
-        self.prompt_tokens += outcome.prompt_tokens
-        self.completion_tokens += outcome.completion_tokens
-        self.modes[outcome.mode] += 1
-
-    def as_dict(self) -> dict[str, Any]:
-        p50, p95 = _percentile(self.latencies_s, 0.5), _percentile(self.latencies_s, 0.95)
-        return {
-            "decisions": self.decisions,
-            "model_calls": self.model_calls,
-            "fallbacks": dict(self.fallbacks),
-            "fallback_total": sum(self.fallbacks.values()),
-            "illegal_rejected": self.illegal_rejected,
-            "latency_p50_s": None if p50 is None else round(p50, 3),
-            "latency_p95_s": None if p95 is None else round(p95, 3),
-            "prompt_tokens": self.prompt_tokens,
-            "completion_tokens": self.completion_tokens,
-            "modes": dict(self.modes),
-        }
 
 
 def response_format(mode: str, names: list[str]) -> dict[str, Any] | None:

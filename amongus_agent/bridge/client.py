@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from ..errors import AmongUsError
 from ..sim.world import SimActuator
+from .frames import FrameWorld
 from .protocol import End, Frame, Hello, Input, dump
 from .reader import LineReader
 
@@ -43,8 +44,9 @@ def to_input(inp) -> Input:
     )
 
 
-class BridgeWorld:
+class BridgeWorld(FrameWorld):
     def __init__(self, url: str, *, connect_timeout: float = 10.0, reconnect: bool = True) -> None:
+        super().__init__()
         self.host, self.port = parse_tcp_url(url)
         self.reconnect = reconnect
         self.actuator = SimActuator()  # collects a tick's input; `flush()` sends it
@@ -53,10 +55,8 @@ class BridgeWorld:
         self.end: End | None = None
         self.frames = 0
         self.reconnects = 0
-        self._frame: Frame | None = None
         self._new = threading.Condition()
         self._sock: socket.socket | None = None
-        self._stop = threading.Event()
         self._connect(connect_timeout)
         self._thread = threading.Thread(target=self._run, daemon=True, name="bridge-reader")
         self._thread.start()
@@ -120,25 +120,6 @@ class BridgeWorld:
     @property
     def malformed(self) -> int:
         return self.reader.malformed
-
-    @property
-    def closed(self) -> bool:
-        return self._stop.is_set()
-
-    @property
-    def t(self) -> float:
-        return self._frame.t if self._frame else 0.0
-
-    def observe(self) -> Frame:
-        if self._frame is None:
-            raise BridgeError("no frame received yet")
-        return self._frame.model_copy()
-
-    def position(self) -> tuple[float, float]:
-        return self._frame.position if self._frame else (0.0, 0.0)
-
-    def busy(self) -> bool:
-        return bool(self._frame and self._frame.busy)
 
     def flush(self) -> Input:
         """Send this tick's input line; returns it (for logging and dry runs)."""

@@ -11,7 +11,6 @@ whole on each poll; a file caught mid-write or malformed is counted and skipped.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ..models import TaskStepView
 from ..sim.world import SimActuator
 from ..world.map import GameMap
 from ..world.tasks import TaskTable
+from .frames import FrameWorld
 from .protocol import End, Frame, Hello
 
 log = logging.getLogger(__name__)
@@ -85,10 +85,11 @@ def _spot(tasks: TaskTable, name: str, room: str):
     return locs[0].spot if len(locs) == 1 else None
 
 
-class TimShawWorld:
+class TimShawWorld(FrameWorld):
     """The agent's world ports over the mod's files (input goes to a device, never to the files)."""
 
     def __init__(self, folder: str | Path, game_map: GameMap, tasks: TaskTable, poll_s: float = 0.1) -> None:
+        super().__init__()
         self.folder = Path(folder)
         if not self.folder.is_dir():
             raise TimShawError(f"{self.folder}: no such folder (the mod's data folder, holding sendData.txt)")
@@ -99,9 +100,7 @@ class TimShawWorld:
         self.frames = 0
         self.malformed = 0
         self.reconnects = 0
-        self._frame: Frame | None = None
         self._started = time.monotonic()
-        self._stop = threading.Event()
 
     def poll(self) -> bool:
         """Read the file once; True when a new frame was read."""
@@ -126,25 +125,6 @@ class TimShawWorld:
             if self.poll() and self.frames > after:
                 return True
             time.sleep(self.poll_s)
-        return False
-
-    @property
-    def closed(self) -> bool:
-        return self._stop.is_set()
-
-    @property
-    def t(self) -> float:
-        return self._frame.t if self._frame else 0.0
-
-    def observe(self) -> Frame:
-        if self._frame is None:
-            raise TimShawError("no state read yet")
-        return self._frame.model_copy()
-
-    def position(self) -> tuple[float, float]:
-        return self._frame.position if self._frame else (0.0, 0.0)
-
-    def busy(self) -> bool:
         return False
 
     def flush(self):
