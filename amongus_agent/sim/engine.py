@@ -350,8 +350,8 @@ class Game:
             return
         if p.is_impostor:
             return  # impostors can stand at a console, but their tasks never progress
-        if self.sabotage is not None and self.sabotage.kind == "comms":
-            return  # comms down: the task list is hidden and consoles do not respond
+        if self.sabotage is not None and self.sabotage.kind == "comms" and p.alive:
+            return  # comms down: the living lose their task list; ghosts are not tied to the comms array
         for k, task in enumerate(p.tasks):
             place = task.current
             if place is not None and self.t >= task.ready_at and _d2(p, place.spot) <= reach2:

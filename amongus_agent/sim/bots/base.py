@@ -15,7 +15,7 @@ from ..engine import Game
 from ..state import Player, PlayerInput
 from .talk import Claim, parse_chat
 
-LOOK_EVERY_TICKS = 5
+LOOK_EVERY_TICKS = 5  # impostors look twice a second (hunting needs it); crew once (vision is the costly part)
 
 
 @dataclass(slots=True)
@@ -56,7 +56,8 @@ class Bot:
         self.nav = Mover(game.map, game.settings.player_speed * game.dt, rng)
         self.memory = Memory()
         self.room_now = game.map.room_of(self.me.pos)
-        self._phase_tick = pid % LOOK_EVERY_TICKS
+        self.look_every = LOOK_EVERY_TICKS if self.me.is_impostor else 2 * LOOK_EVERY_TICKS
+        self._phase_tick = pid % self.look_every
         self._talk: list[tuple[float, str]] = []
         self._vote_at: float | None = None
         self._voted = False
@@ -70,7 +71,7 @@ class Bot:
             return self._meeting_act()
         if self._meeting_seen != g.meetings_held:
             self._after_meeting()
-        if g.tick % LOOK_EVERY_TICKS == self._phase_tick:
+        if g.tick % self.look_every == self._phase_tick:
             self.look()
         return self.play()
 
