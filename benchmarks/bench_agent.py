@@ -4,7 +4,8 @@
 Crewmate: over seeded games with the agent in one crew seat, the share of games it survives in
 which it completes all its tasks (target >= 95%), and its task time against the shortest possible
 route through its tasks (known in full here, though the agent only ever sees each task's current
-step; target <= 1.3x). Impostor: the share of games with at least one kill (target: most). Decision
+step; target <= 1.3x, measured in Freeplay so that sabotages and meetings pulling it away do not
+count against its route; the same ratio in full games is reported too). Impostor: the share of games with at least one kill (target: most). Decision
 overhead (observation -> legal actions -> prompt -> parse/verify -> plan), p99 (target < 5 ms).
 """
 
@@ -107,6 +108,27 @@ def crew_games(seeds: list[int]) -> dict:
     }
 
 
+def task_efficiency(seeds: list[int]) -> dict:
+    """Task time against the optimal route in Freeplay (no kills, sabotages or meetings to pull the
+    agent away), so it measures the agent's own planning and walking."""
+    ratios = []
+    incomplete = 0
+    for seed in seeds:
+        g = new_game(GameSettings(freeplay=True, max_game_s=400), seed)
+        seats = agent_seats(g, agents=1, role="crewmate")
+        (seat_id, seat), = seats.items()
+        best = optimal_task_time(g, seat_id)
+        play(g, controllers=seats)
+        if all(t.done for t in g.players[seat_id].tasks):
+            ratios.append(seat.agent.stats.task_time_s / best)
+        else:
+            incomplete += 1
+    ratios.sort()
+    return {"games": len(seeds), "incomplete": incomplete,
+            "task_time_ratio_median": round(statistics.median(ratios), 3),
+            "task_time_ratio_p90": round(ratios[int(0.9 * len(ratios))], 3)}
+
+
 def impostor_games(seeds: list[int]) -> dict:
     with_kill = 0
     kills = []
@@ -169,11 +191,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=500)
     args = ap.parse_args()
     seeds = list(range(args.seed, args.seed + args.games))
-    out = {"benchmark": "agent_builtin", "crewmate": crew_games(seeds), "impostor": impostor_games(seeds),
+    out = {"benchmark": "agent_builtin", "crewmate": crew_games(seeds),
+           "crewmate_freeplay": task_efficiency(seeds[:40]), "impostor": impostor_games(seeds),
            "decision_overhead": decision_overhead(400)}
     out["ok"] = {
         "tasks_done_rate": (out["crewmate"]["all_tasks_done_rate"] or 0) >= 0.95,
-        "task_time_ratio": (out["crewmate"]["task_time_ratio_median"] or 9) <= 1.3,
+        "task_time_ratio": out["crewmate_freeplay"]["task_time_ratio_median"] <= 1.3,
         "impostor_kills": out["impostor"]["games_with_a_kill_rate"] > 0.5,
         "overhead_p99": out["decision_overhead"]["p99_ms"] < 5.0,
         "prompt_tokens": out["decision_overhead"]["prompt_tokens_est_max"] <= 1500,
