@@ -6,7 +6,8 @@ which it completes all its tasks (target >= 95%), and its task time against the 
 route through its tasks (known in full here, though the agent only ever sees each task's current
 step; target <= 1.3x, measured in Freeplay so that sabotages and meetings pulling it away do not
 count against its route; the same ratio in full games is reported too). Impostor: the share of
-games with at least one kill (target: most). Decision overhead (observation -> legal actions -> prompt -> parse/verify -> plan), p99 (target < 5 ms).
+games with at least one kill (target: most). Decision overhead (observation -> legal actions ->
+prompt -> parse/verify -> plan), p99 (target < 5 ms).
 """
 
 from __future__ import annotations
