@@ -256,16 +256,8 @@ def simulate_cmd(
     overrides = parse_assignments(settings_set or [])
     overrides.update({"players": players, "impostors": impostors, "map": map_name})
     settings = load_settings(overrides)
-    llm = None
-    if brain == "llm":
-        from .brain.llm import LLMBrain, LLMConfig
-
-        llm = LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout}))
-    person = None
-    if persona is not None:
-        from .persona import load_persona
-
-        person = load_persona(persona)
+    llm = _llm(base_url, model, timeout) if brain == "llm" else None
+    person = _persona(persona)
     game = new_game(settings, seed)
     path = out_file or Path("recordings") / f"game-{seed}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -313,9 +305,8 @@ def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, time
 
     narrator_llm = None
     if narrate == "llm":
-        from .brain.llm import LLMBrain, LLMConfig
 
-        narrator_llm = llm or LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout}))
+        narrator_llm = llm or _llm(base_url, model, timeout)
     if gap is None:
         gap = 2.5 if any(s.kind == "openllmvtuber" for s in specs) else 0.0
     feed = Feed(build_sinks(specs, token or os.environ.get("AMONGUS_FEED_TOKEN")), Narrator(persona, narrator_llm),
@@ -342,6 +333,21 @@ def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, time
         emitter.on_events(events)
 
     return feed, chained
+
+
+def _llm(base_url: str | None, model: str | None, timeout: float | None):
+    """The LLM brain from flags, falling back to OPENAI_BASE_URL / OPENAI_API_KEY / AMONGUS_MODEL."""
+    from .brain.llm import LLMBrain, LLMConfig
+
+    return LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout}))
+
+
+def _persona(path: Path | None):
+    if path is None:
+        return None
+    from .persona import load_persona
+
+    return load_persona(path)
 
 
 def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -632,16 +638,8 @@ def play_cmd(
     _choice("--input", input_mode, ("bridge", "gamepad", "dry"))
     _choice("--brain", brain, ("builtin", "llm"))
     game_map = load_map(map_name)
-    llm = None
-    if brain == "llm":
-        from .brain.llm import LLMBrain, LLMConfig
-
-        llm = LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model}))
-    person = None
-    if persona is not None:
-        from .persona import load_persona
-
-        person = load_persona(persona)
+    llm = _llm(base_url, model, None) if brain == "llm" else None
+    person = _persona(persona)
     device = None
     if input_mode != "bridge":
         from .act.input import open_backend
