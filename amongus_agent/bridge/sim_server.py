@@ -18,7 +18,7 @@ from pathlib import Path
 from ..recording import RecordingWriter
 from ..sim.bots import make_bot
 from ..sim.engine import Game
-from ..sim.runner import GameResult, _count
+from ..sim.runner import GameResult
 from ..sim.seats import pick_seats
 from ..sim.state import PlayerInput
 from ..sim.world import SimWorld
@@ -160,7 +160,7 @@ class SimServer:
                 if notable:
                     for bot in self.bots.values():
                         bot.witness(notable)
-                    _count(result, notable)
+                    result.count(notable)
                 for link in self.links.values():
                     link.world.see_events(notable)
                     self._send(link, Frame(**link.world.observe().model_dump()))

@@ -462,7 +462,6 @@ class Game:
             if inp.chat:
                 text = " ".join(inp.chat.split())[: s.chat_max_chars]
                 if text:
-                    m.chat_count[p.id] = m.chat_count.get(p.id, 0) + 1
                     self._emit({"type": "chat", "player": p.id, "text": text})
             if inp.vote is not None and self.t >= m.voting_at and p.id not in m.votes:
                 target = inp.vote

@@ -45,6 +45,19 @@ class GameResult:
     sabotages: int = 0
     recording: str | None = None
 
+    def count(self, events: list[dict]) -> None:
+        """Tally the notable events of one tick (kills, meetings, ejections, sabotages)."""
+        for e in events:
+            kind = e["type"]
+            if kind == "kill":
+                self.kills += 1
+            elif kind == "meeting_start":
+                self.meetings += 1
+            elif kind == "eject" and e["player"] is not None:
+                self.ejections.append({"player": e["player"], "role": e.get("role"), "t": e["t"]})
+            elif kind == "sabotage":
+                self.sabotages += 1
+
     def as_dict(self) -> dict:
         return {
             "seed": self.seed, "winner": self.winner, "reason": self.reason, "duration_s": round(self.duration_s, 2),
@@ -114,7 +127,7 @@ def play(
         if notable:
             for c in watchers:
                 c.witness(notable)
-            _count(result, notable)
+            result.count(notable)
             if on_events is not None:
                 on_events(game, notable)
     result.winner = game.winner or ""
@@ -124,15 +137,3 @@ def play(
     result.tasks_done = game.tasks_done
     return result
 
-
-def _count(result: GameResult, events: list[dict]) -> None:
-    for e in events:
-        kind = e["type"]
-        if kind == "kill":
-            result.kills += 1
-        elif kind == "meeting_start":
-            result.meetings += 1
-        elif kind == "eject" and e["player"] is not None:
-            result.ejections.append({"player": e["player"], "role": e.get("role"), "t": e["t"]})
-        elif kind == "sabotage":
-            result.sabotages += 1

@@ -107,7 +107,6 @@ class Meeting:
     voting_at: float
     ends_at: float
     votes: dict[int, int | str] = field(default_factory=dict)
-    chat_count: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

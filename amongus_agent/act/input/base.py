@@ -31,6 +31,17 @@ class Button(StrEnum):
     MAP = "map"
 
 
+# The game's default keyboard bindings, shared by every backend that presses keys.
+DEFAULT_KEYS: dict[Button, str] = {
+    Button.USE: "e",
+    Button.REPORT: "r",
+    Button.KILL: "q",
+    Button.VENT: "v",
+    Button.SABOTAGE: "e",
+    Button.MAP: "tab",
+}
+
+
 class InputError(AmongUsError):
     """Input could not be sent."""
 

@@ -14,17 +14,9 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
-from .base import BackendUnavailableError, Button, InputBackend
+from .base import DEFAULT_KEYS, BackendUnavailableError, Button, InputBackend
 from .x11 import pyautogui_module, require_display, xdotool_path
 
-DEFAULT_KEYS: dict[Button, str] = {
-    Button.USE: "e",
-    Button.REPORT: "r",
-    Button.KILL: "q",
-    Button.VENT: "v",
-    Button.SABOTAGE: "e",
-    Button.MAP: "tab",
-}
 STICK_THRESHOLD = 0.38  # about 22 degrees off an axis before the diagonal key joins in
 MOVE_KEYS = {"up": "w", "down": "s", "left": "a", "right": "d"}
 

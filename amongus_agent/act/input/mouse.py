@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .base import Button, InputBackend
+from .base import DEFAULT_KEYS, Button, InputBackend
 from .x11 import pyautogui_module
-
-DEFAULT_KEYS: dict[Button, str] = {
-    Button.USE: "e",
-    Button.REPORT: "r",
-    Button.KILL: "q",
-    Button.VENT: "v",
-    Button.SABOTAGE: "e",
-    Button.MAP: "tab",
-}
 
 
 class MouseBackend(InputBackend):
