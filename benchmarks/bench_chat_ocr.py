@@ -2,7 +2,7 @@
 """Chat OCR: character accuracy, speaker colour accuracy and time per meeting screen.
 
 Targets: >= 98 % characters, 100 % colours, < 300 ms per 1080p screen. The screens come from
-`screens/meeting.py` with seeds, sizes and noise settings that differ from the ones the reader was
+`perception/synthetic/meeting.py` with seeds, sizes and noise settings that differ from the ones the reader was
 tuned on (seeds 0-15, one mild noise level): five resolutions, three DejaVu faces at several
 sizes, clean / mild / moderate degradation, chats that have scrolled by a random amount. Also the
 steady-state cost of a ChatReader fed a chat that grows by one message per frame (it OCRs only the
@@ -21,11 +21,11 @@ import numpy as np
 
 from amongus_agent.perception.chat_ocr import read_chat
 from amongus_agent.perception.chat_reader import ChatReader
-from amongus_agent.screens.chat_samples import random_chat
-from amongus_agent.screens.fonts import FontSpec
-from amongus_agent.screens.meeting import render_meeting
-from amongus_agent.screens.noise import Noise
-from amongus_agent.screens.scoring import ChatScore
+from amongus_agent.perception.synthetic.chat_samples import random_chat
+from amongus_agent.perception.synthetic.fonts import FontSpec
+from amongus_agent.perception.synthetic.meeting import render_meeting
+from amongus_agent.perception.synthetic.noise import Noise
+from amongus_agent.perception.synthetic.scoring import ChatScore
 
 RESOLUTIONS = ((1280, 720), (1600, 900), (1920, 1080), (2560, 1440), (3840, 2160))
 FONTS = (FontSpec("sans", 22), FontSpec("serif", 25), FontSpec("mono", 21), FontSpec("sans", 29), FontSpec("serif", 20))

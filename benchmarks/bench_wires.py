@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fix Wiring solver: share of wire pairs correct and solve time per frame (target: 100 %, < 20 ms at 1080p).
 
-The frames come from `screens/wiring.py` with seeds, resolutions and noise levels that differ from
+The frames come from `perception/synthetic/wiring.py` with seeds, resolutions and noise levels that differ from
 the ones the solver was tuned on (seeds 0-99, one heavy noise level): five resolutions from 720p to
 4K, clean / mild / heavy degradations, panels at random sizes and places on cluttered scenes. A pair
 counts as correct when the drag starts on the left wire of that colour and ends on the right
@@ -17,8 +17,8 @@ import statistics
 import time
 
 from amongus_agent.perception.wires import solve_wiring
-from amongus_agent.screens.noise import Noise
-from amongus_agent.screens.wiring import render_wiring
+from amongus_agent.perception.synthetic.noise import Noise
+from amongus_agent.perception.synthetic.wiring import render_wiring
 
 RESOLUTIONS = ((1280, 720), (1600, 900), (1920, 1080), (2560, 1440), (3840, 2160))
 NOISE = {

@@ -30,9 +30,9 @@ def _window(mode: str, out: Path, seed: int) -> None:  # pragma: no cover - runs
     import cv2
     import numpy as np
 
-    from amongus_agent.screens.meeting import ChatMessage, render_meeting
-    from amongus_agent.screens.voting import VotePlayer, render_voting
-    from amongus_agent.screens.wiring import draw_panel, render_wiring
+    from amongus_agent.perception.synthetic.meeting import ChatMessage, render_meeting
+    from amongus_agent.perception.synthetic.voting import VotePlayer, render_voting
+    from amongus_agent.perception.synthetic.wiring import draw_panel, render_wiring
 
     root = tk.Tk()
     root.title(f"Among Us stand-in ({mode})")
@@ -231,7 +231,7 @@ def test_fix_wiring_flow_reports_no_panel(window, live):
 
 def test_chat_flow_types_into_the_window(window, live):
     from amongus_agent.act.flows_live import send_chat
-    from amongus_agent.screens.meeting import chat_panel_box
+    from amongus_agent.perception.synthetic.meeting import chat_panel_box
 
     out = window("chat")
     cap, mouse = live

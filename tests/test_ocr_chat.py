@@ -7,11 +7,11 @@ import pytest
 
 from amongus_agent.perception.chat_ocr import ChatImageError, ChatLine, read_chat
 from amongus_agent.perception.chat_reader import ChatReader
-from amongus_agent.screens.chat_samples import random_chat
-from amongus_agent.screens.fonts import FontSpec
-from amongus_agent.screens.meeting import ChatMessage, render_meeting
-from amongus_agent.screens.noise import Noise
-from amongus_agent.screens.scoring import ChatScore
+from amongus_agent.perception.synthetic.chat_samples import random_chat
+from amongus_agent.perception.synthetic.fonts import FontSpec
+from amongus_agent.perception.synthetic.meeting import ChatMessage, render_meeting
+from amongus_agent.perception.synthetic.noise import Noise
+from amongus_agent.perception.synthetic.scoring import ChatScore
 
 CASES = [
     ((1280, 720), FontSpec("sans", 21), Noise(blur=0.5, jpeg_quality=70, sensor=2)),
@@ -33,7 +33,7 @@ def test_reads_speakers_colours_and_text(size, font, noise):
 
 
 def test_ghost_and_own_messages_and_every_colour():
-    from amongus_agent.screens.palette import PLAYER_COLORS
+    from amongus_agent.perception.palette import PLAYER_COLORS
 
     chat = [ChatMessage(f"P{i}", c, f"colour {c} here", is_self=i % 5 == 0, is_ghost=i % 4 == 1)
             for i, c in enumerate(PLAYER_COLORS)]

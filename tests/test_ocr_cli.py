@@ -9,10 +9,10 @@ import sys
 import cv2
 import numpy as np
 
-from amongus_agent.screens.fonts import FontSpec
-from amongus_agent.screens.meeting import ChatMessage, render_meeting
-from amongus_agent.screens.noise import Noise
-from amongus_agent.screens.wiring import render_wiring
+from amongus_agent.perception.synthetic.fonts import FontSpec
+from amongus_agent.perception.synthetic.meeting import ChatMessage, render_meeting
+from amongus_agent.perception.synthetic.noise import Noise
+from amongus_agent.perception.synthetic.wiring import render_wiring
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -7,10 +7,10 @@ import pytest
 
 from amongus_agent.perception import tesseract
 from amongus_agent.perception.chat_ocr import read_chat
-from amongus_agent.screens.chat_samples import random_chat
-from amongus_agent.screens.fonts import FontSpec
-from amongus_agent.screens.meeting import render_meeting
-from amongus_agent.screens.scoring import ChatScore
+from amongus_agent.perception.synthetic.chat_samples import random_chat
+from amongus_agent.perception.synthetic.fonts import FontSpec
+from amongus_agent.perception.synthetic.meeting import render_meeting
+from amongus_agent.perception.synthetic.scoring import ChatScore
 
 
 @pytest.mark.parametrize("engine", ["in_process", "process_per_call"])

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from ..errors import AmongUsError
-from ..screens.palette import nearest_player_color
+from .palette import nearest_player_color
 from .tesseract import image_to_data
 
 Box = tuple[int, int, int, int]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..screens.palette import nearest_player_color
+from .palette import nearest_player_color
 from .tesseract import image_to_data
 
 Box = tuple[int, int, int, int]

@@ -30,7 +30,7 @@ _HUES: dict[str, tuple[tuple[int, int], ...]] = {
 }
 WIRE_COLOR_NAMES = tuple(_HUES)
 WORK_HEIGHT = 432  # frames are analysed at this height: stubs stay >= 10 px tall, and 4K costs as much as 720p
-# panel geometry in hundredths of the panel height (the game's proportions, see screens/wiring.py)
+# panel geometry in hundredths of the panel height (the game's proportions, see perception/synthetic/wiring.py)
 _ROW_PITCH = 19.0
 
 

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from .noise import CLEAN, Noise, degrade, scene_background
-from .palette import WIRE_COLORS, bgr
+from ..palette import WIRE_COLORS, bgr
 
 PLATE = (52, 52, 58)
 FRAME = (18, 18, 20)

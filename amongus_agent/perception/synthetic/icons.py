@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .palette import PLAYER_COLORS, bgr
+from ..palette import PLAYER_COLORS, bgr
 
 OUTLINE = (20, 20, 24)
 VISOR = bgr((150, 205, 232))

@@ -4,6 +4,6 @@ They take plain inputs (no simulator import) and return BGR images plus the grou
 was drawn, so the same pictures serve the simulator, the tests and the benchmarks.
 """
 
-from .palette import PLAYER_COLORS, WIRE_COLORS, nearest_player_color
+from ..palette import PLAYER_COLORS, WIRE_COLORS, nearest_player_color
 
 __all__ = ["PLAYER_COLORS", "WIRE_COLORS", "nearest_player_color"]
