@@ -242,8 +242,8 @@ def simulate_cmd(
     narrates its game to VTuber tools while it plays (docs/commentary.md).
     """
     from .recording import RecordingWriter
+    from .sessions.seats import agent_seats, seat_report
     from .sim.runner import new_game, play
-    from .sim.seats import agent_seats, seat_report
     from .sim.settings import load_settings, parse_assignments
 
     _choice("--brain", brain, ("builtin", "llm"))
@@ -300,8 +300,8 @@ def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, time
     import os
 
     from .commentary import Feed, Narrator
-    from .commentary.sim import attach_seat
     from .commentary.spec import build_sinks
+    from .sessions.feed import attach_seat
 
     narrator_llm = None
     if narrate == "llm":
@@ -345,7 +345,7 @@ def _llm(base_url: str | None, model: str | None, timeout: float | None):
 def _persona(path: Path | None):
     if path is None:
         return None
-    from .persona import load_persona
+    from .agent.persona import load_persona
 
     return load_persona(path)
 
@@ -552,8 +552,8 @@ def prompt_cmd(
     """Print the exact prompt the agent would send to the model at that moment of a seeded game."""
     from .brain.actions import legal_actions
     from .brain.prompt import render
+    from .sessions.seats import AgentSeat, agent_seats
     from .sim.runner import new_game, play
-    from .sim.seats import AgentSeat, agent_seats
     from .sim.settings import load_settings, parse_assignments
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
@@ -597,7 +597,7 @@ def sim_server_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
     """Run a simulated game in (scaled) real time and serve it over the bridge protocol (docs/bridge.md)."""
-    from .bridge.sim_server import SimServer
+    from .sessions.sim_server import SimServer
     from .sim.runner import new_game
     from .sim.settings import load_settings, parse_assignments
 
@@ -631,8 +631,8 @@ def play_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
     """Play live: the agent loop in real time against a bridge, inputs to the bridge, a gamepad, or nowhere."""
-    from .bridge.client import BridgeWorld
-    from .bridge.play import DeviceInput, play_bridge
+    from .live.client import BridgeWorld
+    from .sessions.play import DeviceInput, play_bridge
     from .world.map import load_map
 
     _choice("--input", input_mode, ("bridge", "gamepad", "dry"))
@@ -646,7 +646,7 @@ def play_cmd(
 
         device = DeviceInput(open_backend(input_mode))
     if bridge.startswith("timshaw:"):
-        from .bridge.timshaw import TimShawWorld
+        from .live.timshaw import TimShawWorld
         from .world.tasks import load_tasks
 
         if input_mode == "bridge":
@@ -679,8 +679,8 @@ def record_map_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
     """Record a map by walking it: positions become a graph, saved as a map file `map show` can draw."""
-    from .bridge.client import BridgeWorld
-    from .bridge.record import record_map
+    from .live.client import BridgeWorld
+    from .mapping.record import record_map
     from .world.map import load_map
 
     known = load_map(explore) if explore else None

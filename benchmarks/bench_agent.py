@@ -22,8 +22,8 @@ import time
 from amongus_agent.brain.actions import legal_actions
 from amongus_agent.brain.decision import decision_schema, verify
 from amongus_agent.brain.prompt import render
+from amongus_agent.sessions.seats import agent_seats
 from amongus_agent.sim.runner import new_game, play
-from amongus_agent.sim.seats import agent_seats
 from amongus_agent.sim.settings import GameSettings
 
 

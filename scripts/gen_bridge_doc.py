@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from amongus_agent.bridge.protocol import json_schema  # noqa: E402
+from amongus_agent.live.protocol import json_schema  # noqa: E402
 
 MARK = "```json\n"
 

@@ -14,10 +14,10 @@ from amongus_agent.brain.actions import legal_actions
 from amongus_agent.brain.llm import LLMBrain, LLMConfig, ModeMemory
 from amongus_agent.brain.memory import Memory
 from amongus_agent.brain.prompt import render
-from amongus_agent.models import ChatLine
+from amongus_agent.ports import ChatLine
 from amongus_agent.recording import RecordingWriter, check_invariants, read_recording
+from amongus_agent.sessions.seats import agent_seats
 from amongus_agent.sim.runner import new_game, play
-from amongus_agent.sim.seats import agent_seats
 from amongus_agent.sim.settings import GameSettings
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amongus_agent.bridge.client import BridgeWorld
-from amongus_agent.bridge.play import DeviceInput, play_bridge
-from amongus_agent.bridge.protocol import Input, dump, json_schema, parse_line
-from amongus_agent.bridge.reader import LineReader
-from amongus_agent.bridge.sim_server import SimServer
+from amongus_agent.live.client import BridgeWorld
+from amongus_agent.live.protocol import Input, dump, json_schema, parse_line
+from amongus_agent.live.reader import LineReader
 from amongus_agent.recording import check_invariants, read_recording
+from amongus_agent.sessions.play import DeviceInput, play_bridge
+from amongus_agent.sessions.sim_server import SimServer
 from amongus_agent.sim.runner import new_game
 from amongus_agent.sim.settings import GameSettings
 

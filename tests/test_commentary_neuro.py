@@ -16,10 +16,10 @@ import pytest
 from websockets.asyncio.server import serve
 
 from amongus_agent.commentary import Feed
-from amongus_agent.commentary.sim import attach_seat
 from amongus_agent.commentary.sinks import NeuroSink
+from amongus_agent.sessions.feed import attach_seat
+from amongus_agent.sessions.seats import agent_seats
 from amongus_agent.sim.runner import new_game, play
-from amongus_agent.sim.seats import agent_seats
 from amongus_agent.sim.settings import load_settings
 
 GAME = "Among Us"

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
+from amongus_agent.agent.persona import Persona
 from amongus_agent.commentary import Background, CommentaryQueue, Feed, GameDecisionEvent, Narrator, make_event
 from amongus_agent.commentary.spec import parse_feed
 from amongus_agent.errors import AmongUsError
-from amongus_agent.persona import Persona
 
 BG = Background(map="skeld", role="crewmate", player="Yellow", persona="Nova")
 

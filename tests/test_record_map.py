@@ -8,9 +8,9 @@ import threading
 
 import numpy as np
 
-from amongus_agent.bridge.client import BridgeWorld
-from amongus_agent.bridge.record import record_map
-from amongus_agent.bridge.sim_server import SimServer
+from amongus_agent.live.client import BridgeWorld
+from amongus_agent.mapping.record import record_map
+from amongus_agent.sessions.sim_server import SimServer
 from amongus_agent.sim.runner import new_game
 from amongus_agent.sim.settings import GameSettings
 from amongus_agent.world.map import load_map

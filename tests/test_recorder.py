@@ -7,7 +7,7 @@ import math
 import networkx as nx
 import numpy as np
 
-from amongus_agent.world.recorder import GraphRecorder
+from amongus_agent.mapping.recorder import GraphRecorder
 
 
 def _walk_reference(reference, step: float = 0.25) -> list[tuple[float, float]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amongus_agent.bridge.timshaw import TimShawWorld, parse_send_data
+from amongus_agent.live.timshaw import TimShawWorld, parse_send_data
 
 SAMPLE = "-18.9193 -13.4284\ncrewmate\n[Align Engine Output, Swipe Card]\n[Lower Engine, Admin]\n[1/2, 0/1]\nShip\n0\n"
 

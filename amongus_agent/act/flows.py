@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from ..brain.decision import LegalAction
-from ..models import Observation
+from ..ports import Observation
 from .movement import Mover
 
 ARRIVE = 0.12

@@ -7,7 +7,7 @@ of shipping the action mask with the observation).
 
 from __future__ import annotations
 
-from ..models import Observation
+from ..ports import Observation
 from ..world.map import GameMap
 from .decision import LegalAction
 

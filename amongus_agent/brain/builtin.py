@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from ..models import Observation
+from ..ports import Observation
 from ..world.map import GameMap
 from ..world.schema import Point
 from ..world.tasks import TaskTable

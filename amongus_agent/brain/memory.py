@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..models import Observation
+from ..ports import Observation
 from .untrusted import fence
 
 DECAY_PER_S = 0.995

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import DataError
-from ..models import Observation
 from ..paths import resolve_data_file
+from ..ports import Observation
 from .decision import LegalAction
 from .memory import Memory
 

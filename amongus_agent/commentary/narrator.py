@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..agent.persona import Persona
 from ..brain.untrusted import defuse
 from ..errors import DataError
 from ..paths import resolve_data_file
-from ..persona import Persona
 from .events import GameDecisionEvent
 
 MAX_CHARS = 140

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..act.movement import Mover
-from ..world.explore import covering_walk
+from ..live.client import BridgeWorld
 from ..world.map import GameMap, load_map
-from ..world.recorder import GraphRecorder, to_map_file
-from .client import BridgeWorld
+from .explore import covering_walk
+from .recorder import GraphRecorder, to_map_file
 
 ARRIVE = 0.15
 

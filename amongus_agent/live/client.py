@@ -14,7 +14,7 @@ import time
 from urllib.parse import urlparse
 
 from ..errors import AmongUsError
-from ..sim.world import SimActuator
+from ..sim.seat_view import SimActuator
 from .frames import FrameWorld
 from .protocol import End, Frame, Hello, Input, dump
 from .reader import LineReader

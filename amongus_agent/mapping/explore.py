@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .schema import Point
+from ..world.schema import Point
 
 
 def covering_walk(nodes: list[Point], edges: list[tuple[int, int]], start: int = 0) -> list[int]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from ..agent import Agent
-from .engine import Game
-from .state import PlayerInput
-from .world import SimWorld
+from ..agent.loop import Agent
+from ..sim.engine import Game
+from ..sim.seat_view import SimWorld
+from ..sim.state import PlayerInput
 
 PERCEIVED = {"chat", "meeting_start", "eject", "meeting_end", "report", "emergency", "sabotage", "sabotage_fixed", "end"}
 

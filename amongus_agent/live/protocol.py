@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from ..models import Observation
+from ..ports import Observation
 
 BRIDGE_VERSION = 1
 MAX_LINE = 1 << 20  # a line longer than this is malformed, whatever it holds

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from ..errors import AmongUsError
-from ..models import TaskStepView
-from ..sim.world import SimActuator
+from ..ports import TaskStepView
+from ..sim.seat_view import SimActuator
 from ..world.map import GameMap
 from ..world.tasks import TaskTable
 from .frames import FrameWorld

@@ -15,15 +15,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..live.protocol import End, Frame, Hello, Input, dump
+from ..live.reader import LineReader
 from ..recording import RecordingWriter
 from ..sim.bots import make_bot
 from ..sim.engine import Game
 from ..sim.runner import GameResult
-from ..sim.seats import pick_seats
+from ..sim.seat_view import SimWorld
 from ..sim.state import PlayerInput
-from ..sim.world import SimWorld
-from .protocol import End, Frame, Hello, Input, dump
-from .reader import LineReader
+from .seats import pick_seats
 
 log = logging.getLogger(__name__)
 

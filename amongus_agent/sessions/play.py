@@ -13,12 +13,12 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..agent import Agent
+from ..agent.loop import Agent
+from ..live.client import BridgeWorld
+from ..live.protocol import Input
+from ..live.timshaw import TimShawWorld
 from ..recording import RecordingWriter
 from ..world.map import GameMap
-from .client import BridgeWorld
-from .protocol import Input
-from .timshaw import TimShawWorld
 
 log = logging.getLogger(__name__)
 SILENCE_S = 30.0
@@ -106,7 +106,7 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, device:
 
 
 def _take(world: BridgeWorld) -> Input:
-    from .client import to_input
+    from ..live.client import to_input
 
     return to_input(world.actuator.take())
 

@@ -17,18 +17,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .act.flows import Flow, FlowResult, make_flow
-from .act.movement import Mover
-from .brain.actions import legal_actions
-from .brain.builtin import BuiltinBrain
-from .brain.decision import LegalAction, VerifiedDecision
-from .brain.meeting import MeetingAgent
-from .brain.memory import Memory
-from .brain.prompt import render
-from .brain.stats import BrainStats
-from .models import Observation
+from ..act.flows import Flow, FlowResult, make_flow
+from ..act.movement import Mover
+from ..brain.actions import legal_actions
+from ..brain.builtin import BuiltinBrain
+from ..brain.decision import LegalAction, VerifiedDecision
+from ..brain.memory import Memory
+from ..brain.prompt import render
+from ..brain.stats import BrainStats
+from ..ports import Observation
+from ..world.map import GameMap
+from .meeting import MeetingAgent
 from .persona import Persona
-from .world.map import GameMap
 
 REFRESH_TICKS = 3
 

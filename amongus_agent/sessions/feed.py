@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .emitter import Emitter
-from .events import Background
-from .feed import Feed
-from .sinks import NeuroVoteAdvisor
+from ..commentary.emitter import Emitter
+from ..commentary.events import Background
+from ..commentary.feed import Feed
+from ..commentary.sinks import NeuroVoteAdvisor
 
 
 def attach_seat(feed: Feed, game: Any, seat: Any, persona: Any = None, neuro_timeout_s: float = 5.0) -> Emitter:

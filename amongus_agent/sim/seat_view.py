@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..models import (
+from ..ports import (
     ChatLine,
     MeetingView,
     Observation,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .schema import Point
+from ..world.schema import Point
 
 
 @dataclass(frozen=True, slots=True)

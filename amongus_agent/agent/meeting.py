@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..models import Observation
-from .actions import meeting_actions
-from .decision import VerifiedDecision
-from .prompt import load_prompt
-from .untrusted import defuse
+from ..brain.actions import meeting_actions
+from ..brain.decision import VerifiedDecision
+from ..brain.prompt import load_prompt
+from ..brain.untrusted import defuse
+from ..ports import Observation
 
 if TYPE_CHECKING:
-    from ..agent import Agent
+    from .loop import Agent
 
 MAX_LINES = 3
 FIRST_LINE_AFTER_S = 1.0
@@ -82,7 +82,7 @@ class MeetingAgent:
         return load_prompt("meeting_say").format(role=role, persona=persona)
 
     def _user(self, obs: Observation) -> str:
-        from .prompt import extra_info
+        from ..brain.prompt import extra_info
 
         m = obs.meeting
         assert m is not None

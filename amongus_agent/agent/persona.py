@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .world.loading import load_json_model
+from ..world.loading import load_json_model
 
 
 class Persona(BaseModel):
