@@ -241,47 +241,27 @@ def simulate_cmd(
     AMONGUS_FIELD environment variables (e.g. AMONGUS_KILL_COOLDOWN_S=30). With --feed, the agent
     narrates its game to VTuber tools while it plays (docs/commentary.md).
     """
-    from .recording import RecordingWriter
-    from .sessions.seats import agent_seats, seat_report
-    from .sim.runner import new_game, play
+    from .sessions.simulate import SimulateOptions, simulate
     from .sim.settings import load_settings, parse_assignments
 
     _choice("--brain", brain, ("builtin", "llm"))
     _choice("--role", role, ("crewmate", "impostor", "random"))
     _choice("--clock", clock, ("lockstep", "realtime"))
     _choice("--narrate", narrate, ("template", "llm"))
-    feed_specs = _feed_specs(feeds or [])
-    if feed_specs and agents == 0:
-        agents = 1  # commentary is the agent's own: narrate one agent seat
     overrides = parse_assignments(settings_set or [])
     overrides.update({"players": players, "impostors": impostors, "map": map_name})
     settings = load_settings(overrides)
     llm = _llm(base_url, model, timeout) if brain == "llm" else None
-    person = _persona(persona)
-    game = new_game(settings, seed)
-    path = out_file or Path("recordings") / f"game-{seed}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pace = speed if speed is not None else (1.0 if clock == "realtime" else 0.0)
-    on_events, on_decision, finish = _live_view(game, pace, quiet=as_json)
-    seats = agent_seats(game, agents=agents, role=role, llm=llm, clock=clock, persona=person, on_decision=on_decision)
-    feed = None
+    opts = SimulateOptions(
+        seed=seed, agents=agents, role=role, llm=llm, clock=clock, persona=_persona(persona),
+        speed=speed if speed is not None else (1.0 if clock == "realtime" else 0.0), out=out_file,
+        feeds=_feed_specs(feeds or []), narrator_llm=(llm or _llm(base_url, model, timeout)) if narrate == "llm" else None,
+        feed_gap_s=feed_gap, feed_token=feed_token, neuro_timeout_s=neuro_timeout)
+    view = _live_view(quiet=as_json)
     try:
-        if feed_specs:
-            feed, on_events = _start_feed(feed_specs, game, seats, person, llm, narrate, base_url, model, timeout,
-                                          feed_gap, neuro_timeout, feed_token, on_events)
-        with RecordingWriter(path, game.header()) as writer:
-            result = play(game, controllers=seats, sinks=[writer], on_events=on_events, speed=pace)
+        summary = simulate(settings, opts, view, on_game=view.on_game)
     finally:
-        for seat in seats.values():
-            seat.close()
-        if feed is not None:
-            feed.close()
-        finish()
-    summary = result.as_dict() | {"recording": str(path), "players": settings.players, "impostors": settings.impostors}
-    if feed is not None:
-        summary["commentary"] = feed.stats()
-    summary["roles"] = {p.name: p.role for p in game.players}
-    summary["agents"] = [seat_report(game, seat) for seat in seats.values()]
+        view.finish()
     if as_json:
         print(json.dumps(summary))
         return
@@ -292,47 +272,6 @@ def _feed_specs(values: list[str]) -> list:
     from .commentary.spec import parse_feed
 
     return [parse_feed(v) for v in values]
-
-
-def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, timeout, gap, neuro_timeout, token,
-                on_events):
-    """Start the commentary feed for the first agent seat; returns it and the chained `on_events`."""
-    import os
-
-    from .commentary import Feed, Narrator
-    from .commentary.spec import build_sinks
-    from .sessions.feed import attach_seat
-
-    narrator_llm = None
-    if narrate == "llm":
-
-        narrator_llm = llm or _llm(base_url, model, timeout)
-    if gap is None:
-        gap = 2.5 if any(s.kind == "openllmvtuber" for s in specs) else 0.0
-    feed = Feed(build_sinks(specs, token or os.environ.get("AMONGUS_FEED_TOKEN")), Narrator(persona, narrator_llm),
-                gap_s=gap)
-    ws = feed.sink("ws")
-    if ws is not None:
-        auth = f" (token {ws.token})" if ws.token else ""
-        err.print(f"commentary: {ws.url}{auth} — follow it with: amongus-agent feed tail {ws.url}", soft_wrap=True,
-                  markup=False)
-    seat = seats[min(seats)]
-    emitter = attach_seat(feed, game, seat, persona, neuro_timeout)
-    view_decision = seat.agent.on_decision
-
-    def on_decision(agent, obs, decision, outcome) -> None:
-        if view_decision is not None:
-            view_decision(agent, obs, decision, outcome)
-        emitter.on_decision(agent, obs, decision, outcome)
-
-    seat.agent.on_decision = on_decision
-
-    def chained(g, events) -> None:
-        if on_events is not None:
-            on_events(g, events)
-        emitter.on_events(events)
-
-    return feed, chained
 
 
 def _llm(base_url: str | None, model: str | None, timeout: float | None):
@@ -355,34 +294,50 @@ def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> None:
         raise typer.BadParameter(f"{value!r}: choose one of {', '.join(allowed)}", param_hint=flag)
 
 
-def _live_view(game, speed: float, quiet: bool):
+def _live_view(quiet: bool):
     """Event lines and the agent's decisions as they happen, plus a status line on a terminal."""
-    from rich.live import Live
+    from .sessions.simulate import View
+
+    def announce(line: str) -> None:
+        err.print(line, soft_wrap=True, markup=False)
+
+    class LiveView(View):
+        def __init__(self) -> None:
+            super().__init__(announce=announce)
+            self.live = None
+
+        def on_game(self, game) -> None:
+            from rich.live import Live
+
+            from .sim.view import status
+
+            if not quiet and out.is_terminal:
+                self.live = Live(status(game), console=out, refresh_per_second=8, transient=True)
+                self.live.start()
+
+        def finish(self) -> None:
+            if self.live is not None:
+                self.live.stop()
+
+    view = LiveView()
+    if quiet:
+        return view
 
     from .sim.view import describe, describe_decision, status
-
-    if quiet:
-        return None, None, lambda: None
-    live = Live(status(game), console=out, refresh_per_second=8, transient=True) if out.is_terminal else None
-    if live:
-        live.start()
 
     def on_events(g, events) -> None:
         for e in events:
             line = describe(g, e)
             if line is not None:
-                out.print(line)
-        if live:
-            live.update(status(g))
+                out.print(line, markup=False)
+        if view.live is not None:
+            view.live.update(status(g))
 
     def on_decision(agent, obs, decision, outcome) -> None:
         out.print(describe_decision(obs, decision, outcome))
 
-    def finish() -> None:
-        if live:
-            live.stop()
-
-    return on_events, on_decision, finish
+    view.on_events, view.on_decision = on_events, on_decision
+    return view
 
 
 def _print_summary(s: dict) -> None:
@@ -550,33 +505,20 @@ def prompt_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print {system, user, legal, tokens_est} as JSON.")] = False,
 ) -> None:
     """Print the exact prompt the agent would send to the model at that moment of a seeded game."""
-    from .brain.actions import legal_actions
-    from .brain.prompt import render
-    from .sessions.seats import AgentSeat, agent_seats
-    from .sim.runner import new_game, play
+    from .sessions.seats import prompt_at
     from .sim.settings import load_settings, parse_assignments
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
-    game = new_game(load_settings(parse_assignments(settings_set or [])), seed)
-    if seat is not None:
-        if not 0 <= seat < len(game.players):
-            raise typer.BadParameter(f"no player {seat} (0-{len(game.players) - 1})", param_hint="--seat")
-        import random
-
-        seats = {seat: AgentSeat(game, seat, random.Random(f"agent:{game.seed}:{seat}"))}
-    else:
-        seats = agent_seats(game, agents=1, role=role)
-    play(game, controllers=seats, until=at)
-    agent_seat = next(iter(seats.values()))
-    obs = agent_seat.world.observe()
-    legal = legal_actions(obs, game.map)
-    prompt = render(obs, legal, agent_seat.agent.memory)
+    settings = load_settings(parse_assignments(settings_set or []))
+    if seat is not None and not 0 <= seat < settings.players:
+        raise typer.BadParameter(f"no player {seat} (0-{settings.players - 1})", param_hint="--seat")
+    obs, legal, prompt, phase = prompt_at(settings, seed, at, seat=seat, role=role)
     if as_json:
         print(json.dumps({"seed": seed, "t": obs.t, "seat": obs.me, "role": obs.role, "phase": obs.phase,
                           "system": prompt.system, "user": prompt.user, "legal": [a.name for a in legal],
                           "tokens_est": prompt.approx_tokens()}))
         return
-    out.rule(f"system — {obs.name} ({obs.role}), seed {seed}, t={obs.t:.1f} s, {game.phase}")
+    out.rule(f"system — {obs.name} ({obs.role}), seed {seed}, t={obs.t:.1f} s, {phase}")
     out.print(prompt.system, markup=False)
     out.rule("user")
     out.print(prompt.user, markup=False)
@@ -597,14 +539,13 @@ def sim_server_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
     """Run a simulated game in (scaled) real time and serve it over the bridge protocol (docs/bridge.md)."""
-    from .sessions.sim_server import SimServer
-    from .sim.runner import new_game
+    from .sessions.sim_server import open_sim_server
     from .sim.settings import load_settings, parse_assignments
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
-    game = new_game(load_settings(parse_assignments(settings_set or [])), seed)
     try:
-        server = SimServer(game, agents=agents, role=role, speed=speed, host=host, port=port, out=out_file, wait_s=wait)
+        server = open_sim_server(load_settings(parse_assignments(settings_set or [])), seed, agents=agents, role=role,
+                                 speed=speed, host=host, port=port, out=out_file, wait_s=wait)
     except OSError as exc:
         raise AmongUsError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     err.print(f"sim-server: seed {seed}, {agents} seat(s) at tcp://{host}:{server.port}, speed {speed}x", soft_wrap=True)
@@ -620,51 +561,59 @@ def sim_server_cmd(
 def play_cmd(
     bridge: Annotated[str, typer.Option(
         help="State source: tcp://HOST:PORT (a game mod or sim-server), or timshaw:DIR (the TimShaw1 mod's files).")],
-    input_mode: Annotated[str, typer.Option("--input", help="Where inputs go: bridge, gamepad or dry (log only).")]
-    = "bridge",
+    input_mode: Annotated[str, typer.Option(
+        "--input", help="Where inputs go: bridge, gamepad (vgamepad; chat typed on the keyboard), keyboard (WASD), "
+        "or dry (log only).")] = "bridge",
     brain: Annotated[str, typer.Option(help="builtin or llm.")] = "builtin",
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server (or OPENAI_BASE_URL).")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (or AMONGUS_MODEL).")] = None,
     map_name: MapOption = "skeld",
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The agent's recording of the game.")] = None,
     persona: Annotated[Path | None, typer.Option(help="Persona JSON.")] = None,
+    feeds: Annotated[
+        list[str] | None,
+        typer.Option("--feed", help="Narrate the live game (repeatable): ws[:HOST:PORT], neuro[:URL], "
+                     "openllmvtuber[:URL], jsonl:FILE (- for stdout)."),
+    ] = None,
+    feed_gap: Annotated[float | None, typer.Option(help="Wall seconds between narrated lines.", min=0)] = None,
+    narrate: Annotated[str, typer.Option(help="Commentary lines: template (offline) or llm.")] = "template",
+    neuro_timeout: Annotated[
+        float, typer.Option(help="Wall seconds to wait for the Neuro API's vote before voting alone.", min=0)
+    ] = 5.0,
+    feed_token: Annotated[str | None, typer.Option(help="Token ws feed clients must give (or AMONGUS_FEED_TOKEN).")
+                          ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
-    """Play live: the agent loop in real time against a bridge, inputs to the bridge, a gamepad, or nowhere."""
-    from .live.client import BridgeWorld
-    from .sessions.play import DeviceInput, play_bridge
-    from .world.map import load_map
+    """Play live: the agent loop in real time against a bridge, inputs to the bridge, a device, or nowhere.
 
-    _choice("--input", input_mode, ("bridge", "gamepad", "dry"))
+    Exits 1 when the state source is lost before the game ends.
+    """
+    from .sessions.play import INPUTS, PlayOptions, play_live
+
+    _choice("--input", input_mode, INPUTS)
     _choice("--brain", brain, ("builtin", "llm"))
-    game_map = load_map(map_name)
+    _choice("--narrate", narrate, ("template", "llm"))
     llm = _llm(base_url, model, None) if brain == "llm" else None
-    person = _persona(persona)
-    device = None
-    if input_mode != "bridge":
-        from .act.input import open_backend
-
-        device = DeviceInput(open_backend(input_mode))
-    if bridge.startswith("timshaw:"):
-        from .live.timshaw import TimShawWorld
-        from .world.tasks import load_tasks
-
-        if input_mode == "bridge":
-            raise typer.BadParameter("the TimShaw mod's files take no input: use gamepad or dry", param_hint="--input")
-        world = TimShawWorld(bridge.split(":", 1)[1], game_map, load_tasks(game_map.name, game_map))
-    else:
-        world = BridgeWorld(bridge)
-    result = play_bridge(world, game_map, device=device, out=out_file, llm=llm, persona=person, clock="realtime")
+    opts = PlayOptions(
+        bridge=bridge, input=input_mode, map_name=map_name, out=out_file, llm=llm, persona=_persona(persona),
+        feeds=_feed_specs(feeds or []), narrator_llm=(llm or _llm(base_url, model, None)) if narrate == "llm" else None,
+        feed_gap_s=feed_gap, feed_token=feed_token, neuro_timeout_s=neuro_timeout)
+    result, world = play_live(opts, announce=lambda line: err.print(line, soft_wrap=True, markup=False))
     summary = {"seat": world.hello.seat if world.hello else None, "frames": result.frames,
                "ticks": result.ticks, "winner": result.winner, "reason": result.reason,
                "reconnects": result.reconnects, "malformed_lines": result.malformed, "inputs_sent": result.inputs_sent,
-               "inputs_logged": result.inputs_logged, "recording": str(out_file) if out_file else None}
-    if device is not None and input_mode == "dry":
-        summary["dry_events"] = len(device.backend.events)
+               "device_sent": result.device_sent, "device_refused": result.device_refused,
+               "commentary": result.commentary, "recording": str(out_file) if out_file else None}
     if as_json:
         print(json.dumps(summary))
+    elif result.lost:
+        err.print(f"play: the game was lost before it ended ({result.frames} frames, {result.ticks} ticks)",
+                  markup=False)
     else:
-        out.print(f"game over: {result.winner} ({result.reason}); {result.frames} frames, {result.ticks} ticks")
+        out.print(f"game over: {result.winner} ({result.reason}); {result.frames} frames, {result.ticks} ticks",
+                  markup=False)
+    if result.lost:
+        raise typer.Exit(1)
 
 
 @app.command("record-map")
@@ -679,19 +628,17 @@ def record_map_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
     """Record a map by walking it: positions become a graph, saved as a map file `map show` can draw."""
-    from .live.client import BridgeWorld
-    from .mapping.record import record_map
+    from .mapping.record import record_map_from
     from .world.map import load_map
 
     known = load_map(explore) if explore else None
-    world = BridgeWorld(bridge)
 
     def progress(rec, frames) -> None:
         if not as_json:
             err.print(f"\rframes {frames}  nodes {len(rec.nodes)}  edges {len(rec.edges)}  "
                       f"walked {rec.total_length():.0f} units  spots {len(rec.spots)}", end="")
 
-    result = record_map(world, out_file, name=name or out_file.stem, explore=known, tasks=tasks, progress=progress)
+    result = record_map_from(bridge, out_file, name=name or out_file.stem, explore=known, tasks=tasks, progress=progress)
     summary = {"frames": result.frames, "nodes": result.nodes, "edges": result.edges, "spots": result.spots,
                "components_recorded": result.components, "map": result.path}
     if as_json:

@@ -10,6 +10,7 @@ import sys
 
 from fake_openai import FakeOpenAIServer, decision_reply, error, legal_names, text
 
+from amongus_agent.agent.loop import AgentListener
 from amongus_agent.brain.actions import legal_actions
 from amongus_agent.brain.llm import LLMBrain, LLMConfig, ModeMemory
 from amongus_agent.brain.memory import Memory
@@ -24,8 +25,11 @@ from amongus_agent.sim.settings import GameSettings
 def checked_game(tmp_path, seed, **seat_options):
     g = new_game(GameSettings(), seed)
     decisions: list = []
-    seats = agent_seats(g, on_decision=lambda agent, obs, d, o: decisions.append(
-        ({a.name for a in agent.last_legal}, d)), **seat_options)
+    class Record(AgentListener):
+        def on_decision(self, agent, obs, d, o) -> None:
+            decisions.append(({a.name for a in agent.last_legal}, d))
+
+    seats = agent_seats(g, listeners=[Record()], **seat_options)
     path = tmp_path / f"{seed}.jsonl"
     with RecordingWriter(path, g.header()) as writer:
         result = play(g, controllers=seats, sinks=[writer])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from amongus_agent.brain.decision import LegalAction, VerifiedDecision
 from amongus_agent.commentary import Background, Emitter
+from amongus_agent.ports import LegalAction, VerifiedDecision
 
 
 def make(seen: bool = False) -> tuple[Emitter, list]:

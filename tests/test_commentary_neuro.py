@@ -17,7 +17,7 @@ from websockets.asyncio.server import serve
 
 from amongus_agent.commentary import Feed
 from amongus_agent.commentary.sinks import NeuroSink
-from amongus_agent.sessions.feed import attach_seat
+from amongus_agent.sessions.feed import attach_feed
 from amongus_agent.sessions.seats import agent_seats
 from amongus_agent.sim.runner import new_game, play
 from amongus_agent.sim.settings import load_settings
@@ -147,13 +147,11 @@ def play_to_first_vote(server: NeuroServer, feed: Feed, timeout_s: float):
     game = new_game(load_settings({}), SEED)
     seats = agent_seats(game, agents=1, role="crewmate")
     seat = next(iter(seats.values()))
-    emitter = attach_seat(feed, game, seat, neuro_timeout_s=timeout_s)
-    seat.agent.on_decision = emitter.on_decision
+    attach_feed(feed, seat.agent, seat.world.observe(), game.map, neuro_timeout_s=timeout_s)
     events: list[dict] = []
 
     def on_events(g, evs) -> None:
         events.extend(evs)
-        emitter.on_events(evs)
 
     vote_wall: list[float] = []
     advisor = seat.agent.vote_advisor

@@ -18,7 +18,6 @@ from fake_openai import (
     text,
 )
 
-from amongus_agent.brain.decision import LegalAction
 from amongus_agent.brain.jsonparse import AnswerError, extract_json_object, strip_think
 from amongus_agent.brain.llm import (
     MODES,
@@ -30,6 +29,7 @@ from amongus_agent.brain.llm import (
     ModeMemory,
 )
 from amongus_agent.errors import AmongUsError
+from amongus_agent.ports import LegalAction
 
 LEGAL = [
     LegalAction("Fix Wiring@Admin", "task", (2.5, -7.0), "the wiring task in Admin"),

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..brain.decision import LegalAction
-from ..ports import Observation
+from ..ports import Actuator, LegalAction, Observation, Point, UnknownActionKind
 from .movement import Mover
 
 ARRIVE = 0.12
+FAKE_TASK_S = 4.0  # how long an impostor stands at a console pretending
+WAIT_S = 1.5
 CONFIRM_S = 1.5
 MAX_TRIES = 2
 
@@ -47,7 +48,7 @@ class Flow:
     def near_enough(self, obs: Observation, target: tuple[float, float]) -> bool:
         return math.dist(obs.position, target) <= ARRIVE
 
-    def step(self, obs: Observation, act) -> FlowResult:
+    def step(self, obs: Observation, act: Actuator) -> FlowResult:
         """One tick: `act` is the actuator (stick, press, ...)."""
         target = self.target(obs)
         if self.acted_at is None:
@@ -83,7 +84,7 @@ class Flow:
     def confirm_after(self) -> float:
         return CONFIRM_S
 
-    def press(self, obs: Observation, act) -> None:
+    def press(self, obs: Observation, act: Actuator) -> None:
         act.press("use")
 
     def confirmed(self, obs: Observation) -> FlowResult | None:
@@ -103,7 +104,7 @@ class TaskFlow(Flow):
                 return (t.step, t.steps)
         return None
 
-    def press(self, obs: Observation, act) -> None:
+    def press(self, obs: Observation, act: Actuator) -> None:
         self._start = self._step_now(obs)
         act.press("use")
 
@@ -156,9 +157,9 @@ class EmergencyFlow(Flow):
 
 class ReportFlow(Flow):
     def near_enough(self, obs: Observation, target: tuple[float, float]) -> bool:
-        return math.dist(obs.position, target) <= obs.report_range * 0.7
+        return math.dist(obs.position, target) <= obs.rules.report_range * 0.7
 
-    def press(self, obs: Observation, act) -> None:
+    def press(self, obs: Observation, act: Actuator) -> None:
         act.press("report")
 
     def confirmed(self, obs: Observation) -> FlowResult | None:
@@ -170,6 +171,8 @@ class ReportFlow(Flow):
 
 class KillFlow(Flow):
     """Close in on the target as it moves, then press kill; confirmed when the target is down."""
+
+    aims = True  # set from the actuator on each step
 
     def slack(self) -> float:
         return 0.6
@@ -183,15 +186,24 @@ class KillFlow(Flow):
                 return p.position
         return None if self.acted_at is None else self.action.position
 
-    def step(self, obs: Observation, act) -> FlowResult:
+    def step(self, obs: Observation, act: Actuator) -> FlowResult:
         if self.acted_at is None and self.target(obs) is None:
             return FlowResult("failed", "the target is out of sight")
+        self.aims = act.aims_kills
         return super().step(obs, act)
 
     def near_enough(self, obs: Observation, target: tuple[float, float]) -> bool:
-        return math.dist(obs.position, target) <= obs.kill_range * 0.85
+        """In range, and (when the actuator cannot name the victim, as a device's kill button cannot:
+        the game kills the nearest player) the player the game will kill."""
+        if math.dist(obs.position, target) > obs.rules.kill_range * 0.85:
+            return False
+        if self.aims:
+            return True
+        partners = set(obs.partners)
+        others = [p.distance for p in obs.players if p.id != self.action.target and p.id not in partners]
+        return not others or min(others) > math.dist(obs.position, target)
 
-    def press(self, obs: Observation, act) -> None:
+    def press(self, obs: Observation, act: Actuator) -> None:
         act.press("kill", self.action.target)
 
     def confirm_after(self) -> float:
@@ -208,12 +220,12 @@ class VentFlow(Flow):
     """Enter, or move to a linked vent, or exit: one press, confirmed by where the player is."""
 
     def near_enough(self, obs: Observation, target: tuple[float, float]) -> bool:
-        return self.action.target != "enter" or math.dist(obs.position, target) <= obs.use_range
+        return self.action.target != "enter" or math.dist(obs.position, target) <= obs.rules.use_range
 
     def target(self, obs: Observation) -> tuple[float, float] | None:
         return self.action.position if self.action.target == "enter" else None
 
-    def press(self, obs: Observation, act) -> None:
+    def press(self, obs: Observation, act: Actuator) -> None:
         self._was_in = obs.in_vent
         act.press("vent", self.action.target)
 
@@ -228,7 +240,7 @@ class VentFlow(Flow):
 
 
 class SabotageFlow(Flow):
-    def press(self, obs: Observation, act) -> None:
+    def press(self, obs: Observation, act: Actuator) -> None:
         act.press("sabotage", self.action.target)
 
     def confirmed(self, obs: Observation) -> FlowResult | None:
@@ -245,7 +257,7 @@ class StandFlow(Flow):
         super().__init__(*args, **kwargs)
         self.duration = duration
 
-    def press(self, obs: Observation, act) -> None:
+    def press(self, obs: Observation, act: Actuator) -> None:
         pass
 
     def confirm_after(self) -> float:
@@ -269,7 +281,7 @@ class FollowFlow(Flow):
                 return p.position
         return None
 
-    def step(self, obs: Observation, act) -> FlowResult:
+    def step(self, obs: Observation, act: Actuator) -> FlowResult:
         target = self.target(obs)
         if target is None or obs.t - self.started > 4.0:
             act.stick(0.0, 0.0)
@@ -281,27 +293,25 @@ class FollowFlow(Flow):
         return RUNNING
 
 
-def make_flow(action: LegalAction, mover: Mover, obs: Observation, wander_to: tuple[float, float] | None) -> Flow:
+def make_flow(action: LegalAction, mover: Mover, obs: Observation, wander_to: Point | None) -> Flow:
+    """The flow that carries out `action`; an action kind with no flow is an error, never a stand-still."""
     args = (action, mover, obs.t, obs.alive)
     kind = action.kind
-    if kind == "task":
-        return TaskFlow(*args)
-    if kind == "fix":
-        return FixFlow(*args)
-    if kind == "emergency":
-        return EmergencyFlow(*args)
-    if kind == "report":
-        return ReportFlow(*args)
-    if kind == "kill":
-        return KillFlow(*args)
-    if kind == "vent":
-        return VentFlow(*args)
-    if kind == "sabotage":
-        return SabotageFlow(*args)
     if kind == "fake_task":
-        return StandFlow(*args, duration=4.0)
-    if kind == "follow":
-        return FollowFlow(*args)
-    if kind == "wander" and wander_to is not None:
+        return StandFlow(*args, duration=FAKE_TASK_S)
+    if kind == "wait":
+        return StandFlow(*args, duration=WAIT_S)
+    if kind == "wander":
+        if wander_to is None:
+            return StandFlow(*args, duration=WAIT_S)
         return StandFlow(LegalAction(action.name, "wander", wander_to), mover, obs.t, obs.alive, duration=0.5)
-    return StandFlow(*args, duration=1.5)
+    flow = _FLOWS.get(kind)
+    if flow is None:
+        raise UnknownActionKind(f"no action flow for {kind!r} actions ({action.name!r})")
+    return flow(*args)
+
+
+_FLOWS: dict[str, type[Flow]] = {
+    "task": TaskFlow, "fix": FixFlow, "emergency": EmergencyFlow, "report": ReportFlow, "kill": KillFlow,
+    "vent": VentFlow, "sabotage": SabotageFlow, "follow": FollowFlow,
+}

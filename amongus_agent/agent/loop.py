@@ -1,9 +1,10 @@
 """The agent loop: perceive -> remember -> decide -> act, the same against the simulator or a live client.
 
-The world behind it offers three things: `observe()` (an `Observation`), cheap per-tick
-proprioception (`t`, `position()`, `busy()`), and an `actuator` (stick, buttons, chat, vote). The
-agent never reaches past them. Decisions never freeze the body: a flow keeps running while the
-next decision is computed (in `realtime` clock mode, on a worker thread), and events that matter —
+The world behind it is a `ports.World`: `observe()` (an `Observation`), cheap per-tick
+proprioception (`t`, `position()`, `busy()`), the events its player perceived (`perceived()`), and
+an `Actuator` (stick, buttons, chat, vote). The agent never reaches past them. Decisions never
+freeze the body: a flow keeps running while the next decision is computed (in `realtime` clock
+mode, on a worker thread), and events that matter —
 a body in view, a sabotage, a meeting, a finished task, a lone target for an impostor — trigger a
 fresh decision early.
 """
@@ -15,33 +16,21 @@ import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from ..act.flows import Flow, FlowResult, make_flow
 from ..act.movement import Mover
 from ..brain.actions import legal_actions
 from ..brain.builtin import BuiltinBrain
-from ..brain.decision import LegalAction, VerifiedDecision
 from ..brain.memory import Memory
 from ..brain.prompt import render
 from ..brain.stats import BrainStats
-from ..ports import Observation
+from ..ports import LegalAction, Observation, VerifiedDecision, World
 from ..world.map import GameMap
 from .meeting import MeetingAgent
 from .persona import Persona
 
 REFRESH_TICKS = 3
-
-
-class World(Protocol):
-    t: float
-    actuator: Any
-
-    def observe(self) -> Observation: ...
-
-    def position(self) -> tuple[float, float]: ...
-
-    def busy(self) -> bool: ...
 
 
 @dataclass
@@ -62,10 +51,27 @@ class AgentStats(BrainStats):
         out["fallbacks"] = out.pop("fallback_total")
         overhead = sorted(self.overhead_s)
         out["decision_overhead_p99_ms"] = (
-            round(overhead[min(len(overhead) - 1, int(0.99 * len(overhead)))] * 1000, 3) if overhead else None)
+            round(overhead[min(len(overhead) - 1, int(0.99 * len(overhead)))] * 1000, 3) if overhead
+            else None)
         out.update(flows_failed=dict(self.flows_failed), actions=dict(self.actions), chats=self.chats,
                    votes=self.votes)
         return out
+
+
+class AgentListener:
+    """Told what the agent perceives, decides and starts doing (a live view, the commentary feed).
+
+    Override what you need; every hook is called on the agent's own thread and must not block.
+    """
+
+    def on_perceived(self, agent: Agent, obs: Observation, events: list[dict]) -> None:
+        """Events the agent's player perceived (recording format), as its world delivered them."""
+
+    def on_decision(self, agent: Agent, obs: Observation, decision: VerifiedDecision, outcome: Any) -> None:
+        """A decision adopted (`outcome` is the model's answer, or None for the built-in brain)."""
+
+    def on_action(self, agent: Agent, obs: Observation, action: LegalAction) -> None:
+        """An action flow starts (queued steps of a plan too)."""
 
 
 class Agent:
@@ -78,9 +84,7 @@ class Agent:
         clock: str = "lockstep",
         persona: Persona | None = None,
         rng: random.Random | None = None,
-        speed: float = 2.5,
-        tick_s: float = 0.1,
-        on_decision: Any = None,
+        listeners: list[AgentListener] | None = None,
         tasks: Any = None,
     ) -> None:
         self.world = world
@@ -91,15 +95,12 @@ class Agent:
         self.clock = clock
         self.persona = persona
         self.memory = Memory(vents=[(v.position, v.room) for v in game_map.data.vents])
-        self.mover = Mover(game_map, speed * tick_s, self.rng)
-        self.tick_s = tick_s
+        self.mover: Mover | None = None  # made from the first observation's rules (speed, tick)
         self.meeting = MeetingAgent(self)
         self.stats = AgentStats()
-        self.on_decision = on_decision
+        self.listeners: list[AgentListener] = list(listeners or [])
         # optional: (obs, vote actions, proposed decision) -> a vote action or None; may block briefly
         self.vote_advisor: Any = None
-        # optional: (agent, obs, action) when an action flow starts (commentary); must not block
-        self.on_action: Any = None
         self.obs: Observation | None = None
         self.flow: Flow | None = None
         self.queue: list[LegalAction] = []
@@ -111,11 +112,15 @@ class Agent:
         self._pending: Future | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._task_started: float | None = None
+        self._rules = None
 
     # ------------------------------------------------------------------ the tick
 
     def tick(self) -> None:
         w = self.world
+        events = w.perceived()
+        if any(self._look_again(e) for e in events):
+            self._dirty = True  # meeting calls, chat, own task steps: look again now
         if self.obs is None or self._dirty or self._ticks % REFRESH_TICKS == 0:
             self._refresh()
         else:
@@ -124,6 +129,9 @@ class Agent:
         self._ticks += 1
         obs = self.obs
         assert obs is not None
+        if events:
+            for listener in self.listeners:
+                listener.on_perceived(self, obs, events)
         if obs.phase == "ended":
             w.actuator.release_all()
             return
@@ -132,10 +140,11 @@ class Agent:
             self.meeting.tick(obs)
             return
         self.meeting.reset()
+        tick_s = obs.rules.tick_s
         if obs.tasks and (self.flow is None or self.flow.action.kind == "task"):
-            self.stats.task_time_s += self.tick_s  # walking to and doing tasks, not fixing or reporting
+            self.stats.task_time_s += tick_s  # walking to and doing tasks, not fixing or reporting
         elif self.flow is not None and self.flow.action.kind in ("fix", "report", "emergency"):
-            self.stats.duty_time_s += self.tick_s
+            self.stats.duty_time_s += tick_s
         if self._pending is not None:
             if not self._pending.done():
                 self._step_flow(obs)  # keep walking while the model thinks
@@ -146,16 +155,21 @@ class Agent:
             self._next(obs)
         self._step_flow(obs)
 
-    def notice(self, events: list[dict]) -> None:
-        """World events the player perceives (meeting calls, chat, own task steps): look again now."""
-        if events:
-            self._dirty = True
-
     # ------------------------------------------------------------------ perceive and remember
+
+    def _look_again(self, e: dict) -> bool:
+        """Events worth a fresh look at once. A kill seen shows as a body at the next regular look (a
+        few ticks later) and one's own kill and vote are confirmed by their flows, so those wait."""
+        if e["type"] == "vote":
+            return False
+        return e["type"] != "kill" or (self.obs is not None and e.get("victim") == self.obs.me)
 
     def _refresh(self) -> None:
         obs = self.world.observe()
         self.obs = obs
+        if self.mover is None or self._rules != obs.rules:
+            self._rules = obs.rules
+            self.mover = Mover(self.map, obs.rules.player_speed * obs.rules.tick_s, self.rng)
         self._dirty = False
         self.memory.observe(obs)
         signature = self._signature_of(obs)
@@ -217,16 +231,18 @@ class Agent:
             self._dirty = True
             return
         self.last, self.last_legal = decision, legal
-        if self.on_decision is not None:
-            self.on_decision(self, obs, decision, outcome)
+        for listener in self.listeners:
+            listener.on_decision(self, obs, decision, outcome)
         self.queue = list(chosen[1:])
         self._start(chosen[0] if fresh is None else fresh[chosen[0].name], obs)
 
-    def _adopt_vote(self, decision: VerifiedDecision, outcome) -> None:
+    def adopt_vote(self, decision: VerifiedDecision, outcome) -> None:
+        """A vote the meeting agent decided: counted and reported like any decision."""
         self._count(outcome)
         self.last = decision
-        if self.on_decision is not None and self.obs is not None:
-            self.on_decision(self, self.obs, decision, outcome)
+        if self.obs is not None:
+            for listener in self.listeners:
+                listener.on_decision(self, self.obs, decision, outcome)
 
     def _count(self, outcome) -> None:
         self.stats.add(outcome)
@@ -238,10 +254,11 @@ class Agent:
         if action.kind == "wander":
             rooms = [r for r in self.map.rooms if r != obs.room]
             wander_to = self.map.anchor(rooms[self.rng.randrange(len(rooms))])
+        assert self.mover is not None
         self.flow = make_flow(action, self.mover, obs, wander_to)
         self.stats.actions[action.kind] += 1
-        if self.on_action is not None:
-            self.on_action(self, obs, action)
+        for listener in self.listeners:
+            listener.on_action(self, obs, action)
         if action.kind == "task" and self._task_started is None:
             self._task_started = obs.t
 

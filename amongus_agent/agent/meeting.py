@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..brain.actions import meeting_actions
-from ..brain.decision import VerifiedDecision
-from ..brain.prompt import load_prompt
 from ..brain.untrusted import defuse
-from ..ports import Observation
+from ..ports import Observation, VerifiedDecision
+from ..prompts import load_prompt
 
 if TYPE_CHECKING:
     from .loop import Agent
@@ -54,8 +53,7 @@ class MeetingAgent:
         self._heard = len(m.chat)
         if len(self._said) < MAX_LINES and obs.t >= self._next_say:
             text = self._line(obs)
-            if text:
-                act.chat(text)
+            if text and act.chat(text):  # an actuator that cannot type has logged why
                 self._said.append(text)
                 a.memory.own_claims.append(text)
                 a.stats.chats += 1
@@ -71,7 +69,7 @@ class MeetingAgent:
             catch = a.persona.catchphrase(a.rng) if a.persona else None
             self._plan = a.builtin.say(obs, a.memory, catch)
         if a.llm is not None:
-            said = a.llm.say(self._system(obs), self._user(obs), max_chars=100)
+            said = a.llm.say(self._system(obs), self._user(obs), max_chars=obs.rules.chat_max_chars)
             if said:
                 return said
         return self._plan.pop(0) if self._plan else None
@@ -102,8 +100,9 @@ class MeetingAgent:
         decision = a.builtin.vote(obs, legal, a.memory)
         outcome = None
         if a.llm is not None:
-            system = self._system(obs) + "\nNow choose your vote from the action list."
-            user = self._user(obs) + "\n\nAction List:\n" + "\n".join(f'"{x.name}"' for x in votes)
+            system = self._system(obs) + "\n" + load_prompt("meeting_vote_system")
+            user = self._user(obs) + "\n\n" + load_prompt("meeting_vote").format(
+                actions="\n".join(f'"{x.name}"' for x in votes))
             outcome = a.llm.decide(system, user, votes)
             if outcome.decision is not None:
                 decision = outcome.decision
@@ -112,8 +111,9 @@ class MeetingAgent:
             advised = a.vote_advisor(obs, votes, decision)
             if advised is not None and advised in votes:
                 decision = VerifiedDecision((advised,), f"Voting as advised: {advised.name}.", decision.observation)
-        a._adopt_vote(decision, outcome)
+        a.adopt_vote(decision, outcome)
         target = decision.action.target
-        a.world.actuator.vote(target)
-        a.stats.votes.append(target)
+        assert target is not None
+        if a.world.actuator.vote(target):  # an actuator that cannot vote has logged why
+            a.stats.votes.append(target)
         self._voted = True

@@ -6,10 +6,12 @@ It flavours what the agent says — meeting chat and commentary — never what i
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..prompts import load_prompt
 from ..world.loading import load_json_model
 
 
@@ -23,13 +25,12 @@ class Persona(BaseModel):
     catchphrases: list[str] = []
 
     def describe(self) -> str:
-        parts = [f"You speak as {self.name}."]
-        for label, value in (("Background", self.background), ("Personality", self.personality), ("Tone", self.tone)):
-            if value:
-                parts.append(f"{label}: {value}.")
-        if self.catchphrases:
-            parts.append("Catchphrases: " + "; ".join(self.catchphrases[:4]) + ".")
-        return " ".join(parts)
+        """The persona as told to a model (prompts/persona.txt); lines of empty fields are left out."""
+        fields = {"name": self.name, "background": self.background, "personality": self.personality,
+                  "tone": self.tone, "catchphrases": "; ".join(self.catchphrases[:4])}
+        lines = [line.strip() for line in load_prompt("persona").splitlines()
+                 if line.strip() and all(fields.get(k) for k in re.findall(r"{(\w+)}", line))]
+        return " ".join(line.format(**fields) for line in lines)
 
     def catchphrase(self, rng: random.Random) -> str | None:
         return self.catchphrases[rng.randrange(len(self.catchphrases))] if self.catchphrases else None

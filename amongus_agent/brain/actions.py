@@ -7,11 +7,13 @@ of shipping the action mask with the observation).
 
 from __future__ import annotations
 
-from ..ports import Observation
+from ..errors import NotWalkableError
+from ..ports import LegalAction, Observation, Point
 from ..world.map import GameMap
-from .decision import LegalAction
 
 SABOTAGES = ("lights", "reactor", "oxygen", "comms")
+KILL_OFFER_REACH = 2.5  # offer a kill on players within this many kill ranges (the flow closes in)
+VENT_OFFER_DISTANCE = 3.0  # world units: vents close enough to be worth offering
 
 
 def legal_actions(obs: Observation, game_map: GameMap) -> list[LegalAction]:
@@ -21,8 +23,18 @@ def legal_actions(obs: Observation, game_map: GameMap) -> list[LegalAction]:
         return []
     out: list[LegalAction] = []
     me = obs.position
-    dist = (lambda p: round(game_map.path_distance(me, p), 2)) if obs.alive else (lambda p: round(
-        ((p[0] - me[0]) ** 2 + (p[1] - me[1]) ** 2) ** 0.5, 2))
+    walks = obs.alive
+
+    def dist(p: Point) -> float:
+        """Walking distance (ghosts fly straight); a position off the known map, as a live source
+        may report, is measured straight rather than failing the whole decision."""
+        nonlocal walks
+        if walks:
+            try:
+                return round(game_map.path_distance(me, p), 2)
+            except NotWalkableError:
+                walks = False
+        return round(((p[0] - me[0]) ** 2 + (p[1] - me[1]) ** 2) ** 0.5, 2)
     if obs.in_vent is not None:
         for v in obs.vents:
             if v.id == obs.in_vent:
@@ -36,9 +48,10 @@ def legal_actions(obs: Observation, game_map: GameMap) -> list[LegalAction]:
                                    f"body in {body.room}", body.victim, body.distance))
         if obs.sabotage is not None:
             for k, (where, spot) in enumerate(obs.sabotage.panels):
-                urgent = f", {obs.sabotage.time_left:.0f} s left" if obs.sabotage.time_left is not None else ""
+                left = obs.sabotage.time_left
+                urgent = f", {left:.0f} s left" if left is not None else ""
                 out.append(LegalAction(f"Fix {obs.sabotage.kind} in {where}", "fix", spot,
-                                       f"emergency task{urgent}", k, dist(spot)))
+                                       f"emergency task{urgent}", k, dist(spot), time_left=left))
         if obs.button_ready:
             spot = game_map.data.emergency_button.spot
             out.append(LegalAction("Call emergency meeting", "emergency", spot,
@@ -48,17 +61,19 @@ def legal_actions(obs: Observation, game_map: GameMap) -> list[LegalAction]:
             label = t.task if t.label == t.task else f"{t.task}: {t.label}"
             wait = f", ready in {t.ready_in:.0f} s" if t.ready_in > 0 else ""
             out.append(LegalAction(f"{label} in {t.room}", "task", t.position,
-                                   f"{t.kind} task, step {t.step + 1}/{t.steps}{wait}", t.index, dist(t.position)))
+                                   f"{t.kind} task, step {t.step + 1}/{t.steps}{wait}", t.index, dist(t.position),
+                                   task=t.task, step=t.step, steps=t.steps, ready_in=t.ready_in))
     elif obs.alive:
         partners = set(obs.partners)
         if obs.kill_cooldown <= 0:
             for p in obs.players:
-                if p.id not in partners and p.distance <= obs.kill_range * 2.5:
+                if p.id not in partners and p.distance <= obs.rules.kill_range * KILL_OFFER_REACH:
                     witnesses = sum(1 for o in obs.players if o.id != p.id and o.id not in partners)
                     out.append(LegalAction(f"Kill {p.name}", "kill", p.position,
-                                           f"{p.distance:.1f} away, {witnesses} other(s) in view", p.id, p.distance))
+                                           f"{p.distance:.1f} away, {witnesses} other(s) in view", p.id, p.distance,
+                                           witnesses=witnesses))
         for v in obs.vents:
-            if v.distance <= 3.0:
+            if v.distance <= VENT_OFFER_DISTANCE:
                 out.append(LegalAction(f"Vent at {v.name}", "vent", v.position, f"vent in {v.room}", "enter", v.distance))
         if obs.sabotage_ready:
             for kind in SABOTAGES:

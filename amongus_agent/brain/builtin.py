@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 import random
 
-from ..ports import Observation
+from ..ports import LegalAction, Observation, VerifiedDecision
 from ..world.map import GameMap
 from ..world.schema import Point
 from ..world.tasks import TaskTable
-from .decision import LegalAction, VerifiedDecision
+from .actions import KILL_OFFER_REACH
 from .memory import Memory
 
 SABOTAGE_CHANCE = 0.08  # per decision, when the sabotage cooldown is over
@@ -57,7 +57,7 @@ class BuiltinBrain:
             certain = [pid for pid in memory.witnessed if pid in alive]
             if certain:
                 return _d(k["emergency"][0], "I saw something with my own eyes: everyone must hear it.", obs)
-        tasks = [a for a in k.get("task", []) if "ready in" not in a.description or self._ready_soon(a)]
+        tasks = [a for a in k.get("task", []) if self._ready_soon(a, obs)]
         if tasks:
             first = self._tour_start(obs.position, tasks, through_walls=not obs.alive)
             rest = [a for a in tasks if a is not first]
@@ -67,12 +67,9 @@ class BuiltinBrain:
             return _d(a, "Tasks done; staying near others is safer.", obs)
         return _d(_idle(k), "Nothing to do here; moving on.", obs)
 
-    def _ready_soon(self, a: LegalAction) -> bool:
-        try:
-            wait = float(a.description.split("ready in ")[1].split(" s")[0])
-        except (IndexError, ValueError):
-            return True
-        return wait <= (a.distance or 0.0) / 2.5 + 3.0
+    def _ready_soon(self, a: LegalAction, obs: Observation) -> bool:
+        """Worth walking to now: ready by the time we get there (give or take a few seconds)."""
+        return a.ready_in <= 0 or a.ready_in <= (a.distance or 0.0) / obs.rules.player_speed + 3.0
 
     def _split_panels(self, obs: Observation, fixes: list[LegalAction]) -> LegalAction:
         if len(fixes) == 1:
@@ -95,15 +92,10 @@ class BuiltinBrain:
         spots = [a.position]  # type: ignore[list-item]
         if self.table is None:
             return spots
-        name = a.name.split(" in ")[0].split(":")[0]
-        task = self.table.tasks.get(name)
-        if task is None:
+        task = self.table.tasks.get(a.task or "")
+        if task is None or a.step is None:
             return spots
-        try:
-            step = int(a.description.split("step ")[1].split("/")[0]) - 1
-        except (IndexError, ValueError):
-            return spots
-        for later in task.steps[step + 1:]:
+        for later in task.steps[a.step + 1:]:
             if len({o.spot for o in later.options}) != 1:
                 break  # the game picks among several places: unknown until we get there
             spots.append(later.options[0].spot)
@@ -142,9 +134,9 @@ class BuiltinBrain:
         crew_in_view = [p for p in obs.players if p.id not in partners]
         if "kill" in k and len(crew_in_view) == 1:
             a = k["kill"][0]
-            if (a.distance or 99) <= obs.kill_range * 2.5:
+            if (a.distance or 99) <= obs.rules.kill_range * KILL_OFFER_REACH:
                 return _d(a, f"{crew_in_view[0].name} is alone with me. Now.", obs)
-        if "vent" in k and obs.kill_cooldown > 40 and obs.players:
+        if "vent" in k and obs.kill_cooldown > obs.rules.kill_cooldown_s - 5 and obs.players:
             return _d(k["vent"][0], "I should not be seen near here; the vent is close.", obs)
         if "sabotage" in k and self.rng.random() < SABOTAGE_CHANCE:
             a = k["sabotage"][self.rng.randrange(len(k["sabotage"]))]
@@ -199,7 +191,7 @@ class BuiltinBrain:
                 lines.append(f"{alive[pid]} was acting weird, I think {alive[pid]} is sus.")
         if persona_line:
             lines.append(persona_line)
-        return [line[:100] for line in lines[:3]]
+        return [line[: obs.rules.chat_max_chars] for line in lines[:3]]
 
 
 def _idle(k: dict[str, list[LegalAction]]) -> LegalAction:

@@ -8,25 +8,11 @@ actions may be queued from one decision (`Actions`, optional, the seed's "no mor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..world.schema import Point
+from ..ports import LegalAction, VerifiedDecision
 
 MAX_QUEUED = 3
-
-
-@dataclass(frozen=True, slots=True)
-class LegalAction:
-    """One thing the player may do now. `name` is what the model must write back, exactly."""
-
-    name: str
-    kind: str  # task | fix | report | emergency | kill | vent | sabotage | fake_task | follow | wait | wander | vote | chat
-    position: Point | None = None
-    description: str = ""
-    target: int | str | None = None  # player id, vent id, sabotage kind, task index...
-    distance: float | None = None
 
 
 class ActionChoice(BaseModel):
@@ -45,19 +31,6 @@ class Decision(BaseModel):
     Thought: str = Field(default="", max_length=2000)
     Observation: str = Field(default="", max_length=2000)
     Actions: list[ActionChoice] | None = Field(default=None, max_length=MAX_QUEUED)
-
-
-@dataclass(frozen=True, slots=True)
-class VerifiedDecision:
-    """A decision after verification: only legal actions, positions from the legal list."""
-
-    actions: tuple[LegalAction, ...]
-    thought: str
-    observation: str
-
-    @property
-    def action(self) -> LegalAction:
-        return self.actions[0]
 
 
 class IllegalDecision(ValueError):
@@ -102,7 +75,4 @@ def decision_schema(legal_names: list[str]) -> dict:
     }
 
 
-__all__ = [
-    "ActionChoice", "Decision", "IllegalDecision", "LegalAction", "VerifiedDecision", "ValidationError",
-    "decision_schema", "verify",
-]
+__all__ = ["ActionChoice", "Decision", "IllegalDecision", "ValidationError", "decision_schema", "verify"]

@@ -28,7 +28,8 @@ import openai
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from ..errors import AmongUsError
-from .decision import IllegalDecision, LegalAction, VerifiedDecision, decision_schema, verify
+from ..ports import LegalAction, VerifiedDecision
+from .decision import IllegalDecision, decision_schema, verify
 from .jsonparse import AnswerError, extract_json_object, strip_think
 from .stats import BrainStats
 

@@ -88,7 +88,7 @@ class Memory:
             for pid, pos in self._prev_players.items():
                 if pid == body.victim:
                     # the victim was alive in view a moment ago: whoever stood next to them did it
-                    near = [q for q in obs.players if math.dist(q.position, pos) <= obs.kill_range + 0.5]
+                    near = [q for q in obs.players if math.dist(q.position, pos) <= obs.rules.kill_range + 0.5]
                     for q in near:
                         self.witnessed[q.id] = f"kill {body.name} in {body.room}"
                         self.suspect(q.id, 1.0)

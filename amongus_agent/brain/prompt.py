@@ -10,21 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..errors import DataError
-from ..paths import resolve_data_file
-from ..ports import Observation
-from .decision import LegalAction
+from ..ports import LegalAction, Observation
+from ..prompts import load_prompt
 from .memory import Memory
-
-
-@lru_cache(maxsize=64)
-def load_prompt(name: str) -> str:
-    """A template by name (`turn` -> prompts/turn.txt), from the checkout or the installed package."""
-    path = resolve_data_file("prompts", name, ".txt")
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise DataError(str(path), "", f"prompt template missing: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,15 +8,14 @@ decoration: silence or a stock line beats a stall).
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..agent.persona import Persona
 from ..brain.untrusted import defuse
 from ..errors import DataError
 from ..paths import resolve_data_file
+from ..prompts import load_prompt, load_prompt_json
 from .events import GameDecisionEvent
 
 MAX_CHARS = 140
@@ -26,10 +25,7 @@ MAX_CHARS = 140
 def load_templates(name: str = "commentary_templates") -> dict[str, list[str]]:
     """Lines by event kind from a JSON file in `prompts/` (or a path)."""
     path = resolve_data_file("prompts", name, ".json")
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(str(path), "", f"commentary templates unreadable: {exc}") from None
+    raw = load_prompt_json(name)
     if not isinstance(raw, dict):
         raise DataError(str(path), "", "expected an object of kind -> list of lines")
     out: dict[str, list[str]] = {}
@@ -92,8 +88,6 @@ class Narrator:
         return clip(said, self.max_chars) if said else draft
 
     def _system(self, event: GameDecisionEvent) -> str:
-        from ..brain.prompt import load_prompt
-
         bg = event.background
         return load_prompt("commentary").format(
             persona_name=self.persona.name if self.persona else (bg.persona or bg.player or "the streamer"),
@@ -103,5 +97,5 @@ class Narrator:
     def _user(self, event: GameDecisionEvent, draft: str) -> str:
         facts = {k: v for k, v in self.fields(event).items() if k not in ("game", "map", "persona", "catchphrase")}
         lines = [f"{k}: {defuse(v)}" for k, v in facts.items()]
-        return (f"Event ({event.priority}), game time {event.game_t:.0f} s:\n<<<\n" + "\n".join(lines) + "\n>>>\n"
-                f"A plain version of the line: {draft}\nYour line:")
+        return load_prompt("commentary_event").format(priority=event.priority, t=f"{event.game_t:.0f}",
+                                                      facts="\n".join(lines), draft=draft)

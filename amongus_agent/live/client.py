@@ -14,9 +14,10 @@ import time
 from urllib.parse import urlparse
 
 from ..errors import AmongUsError
-from ..sim.seat_view import SimActuator
+from ..ports import Actuator
+from .actuator import BridgeActuator
 from .frames import FrameWorld
-from .protocol import End, Frame, Hello, Input, dump
+from .protocol import End, Event, Frame, Hello, Input, dump
 from .reader import LineReader
 
 log = logging.getLogger(__name__)
@@ -33,23 +34,14 @@ def parse_tcp_url(url: str) -> tuple[str, int]:
     return parsed.hostname, parsed.port
 
 
-def to_input(inp) -> Input:
-    """The simulator-side `PlayerInput` an actuator collected -> an `input` line."""
-    buttons = [b for b, on in (("use", inp.use), ("report", inp.report), ("kill", inp.kill not in (None, False)))
-               if on]
-    return Input(
-        stick=inp.stick, buttons=buttons, kill_target=inp.kill if isinstance(inp.kill, int) and inp.kill is not True
-        else None, vent=inp.vent, vent_to=inp.vent_to, sabotage=inp.sabotage, sabotage_room=inp.sabotage_room,
-        chat=(inp.chat or None) and inp.chat[:100], vote=inp.vote,
-    )
-
-
 class BridgeWorld(FrameWorld):
-    def __init__(self, url: str, *, connect_timeout: float = 10.0, reconnect: bool = True) -> None:
+    def __init__(self, url: str, *, connect_timeout: float = 10.0, reconnect: bool = True,
+                 actuator: Actuator | None = None) -> None:
         super().__init__()
         self.host, self.port = parse_tcp_url(url)
         self.reconnect = reconnect
-        self.actuator = SimActuator()  # collects a tick's input; `flush()` sends it
+        # input goes over the bridge (collected per tick, sent by `flush()`), or to a device actuator
+        self.actuator: Actuator = actuator or BridgeActuator()
         self.reader = LineReader()
         self.hello: Hello | None = None
         self.end: End | None = None
@@ -102,6 +94,8 @@ class BridgeWorld(FrameWorld):
                         self._frame = message
                         self.frames += 1
                         self._new.notify_all()
+                elif isinstance(message, Event):
+                    self.heard(message.event.model_dump(mode="json", exclude_unset=True))
                 elif isinstance(message, Hello):
                     self.hello = message
                 elif isinstance(message, End):
@@ -121,16 +115,22 @@ class BridgeWorld(FrameWorld):
     def malformed(self) -> int:
         return self.reader.malformed
 
-    def flush(self) -> Input:
-        """Send this tick's input line; returns it (for logging and dry runs)."""
-        message = to_input(self.actuator.take())
+    def flush(self) -> Input | None:
+        """Send this tick's input line (None when input goes to a device instead)."""
+        if not isinstance(self.actuator, BridgeActuator):
+            return None
+        message = self.actuator.take()
+        self.send(message)
+        return message
+
+    def send(self, message: Input) -> None:
+        """Write one `input` line; a dropped connection is noticed and mended by the reader thread."""
         sock = self._sock
         if sock is not None:
             try:
                 sock.sendall(dump(message))
             except OSError:
-                pass  # the reader thread notices the drop and reconnects
-        return message
+                pass
 
     def close(self) -> None:
         self._stop.set()

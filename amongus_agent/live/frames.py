@@ -7,6 +7,8 @@ import threading
 from ..errors import AmongUsError
 from .protocol import Frame
 
+MAX_PENDING_EVENTS = 1000  # a source that floods events cannot grow memory without bound
+
 
 class FrameWorld:
     """Holds the newest `Frame`; subclasses fill it (a socket reader, a file poller)."""
@@ -14,6 +16,19 @@ class FrameWorld:
     def __init__(self) -> None:
         self._frame: Frame | None = None
         self._stop = threading.Event()
+        self._events: list[dict] = []
+        self._events_lock = threading.Lock()
+
+    def heard(self, event: dict) -> None:
+        """An event the source says the player perceived (kept until the agent asks)."""
+        with self._events_lock:
+            if len(self._events) < MAX_PENDING_EVENTS:
+                self._events.append(event)
+
+    def perceived(self) -> list[dict]:
+        with self._events_lock:
+            out, self._events = self._events, []
+        return out
 
     @property
     def closed(self) -> bool:

@@ -1,7 +1,9 @@
 """Bridge messages: JSON Lines over TCP, one object per line, versioned (`v`).
 
 Game -> agent: `hello` (the seat you play), `frame` (what the local player perceives now: an
-`Observation` plus `type`/`v`), `end`. Agent -> game: `input` (stick, buttons, chat, vote). A mod
+`Observation` plus `type`/`v`), `event` (something the local player perceived happen: a meeting
+called, a chat line, its own task step; the same events a simulator seat is told of), `end`.
+Agent -> game: `input` (stick, buttons, chat, vote). A mod
 for the real client, or our simulator's `sim-server`, speaks the same lines. Unknown fields are
 ignored so either side can grow; see docs/bridge.md (its JSON Schema is generated from these models).
 """
@@ -13,7 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from ..ports import Observation
+from ..ports import DEFAULT_RULES, Observation
+from ..recording.format import Event as RecordedEvent
 
 BRIDGE_VERSION = 1
 MAX_LINE = 1 << 20  # a line longer than this is malformed, whatever it holds
@@ -26,8 +29,8 @@ class Hello(BaseModel):
     seat: int
     name: str = ""
     map: str = "skeld"
-    tick_s: float = 0.1
-    player_speed: float = 2.5
+    tick_s: float = DEFAULT_RULES.tick_s
+    player_speed: float = DEFAULT_RULES.player_speed
 
 
 class Frame(Observation):
@@ -35,6 +38,15 @@ class Frame(Observation):
 
     type: Literal["frame"] = "frame"
     v: int = BRIDGE_VERSION
+
+
+class Event(BaseModel):
+    """One event the local player perceived, as the recording format writes it (`type`, `t`, ...)."""
+
+    model_config = ConfigDict(extra="ignore")
+    type: Literal["event"] = "event"
+    v: int = BRIDGE_VERSION
+    event: RecordedEvent
 
 
 class End(BaseModel):
@@ -58,11 +70,11 @@ class Input(BaseModel):
     vent_to: int | None = None
     sabotage: str | None = None
     sabotage_room: str | None = None
-    chat: Annotated[str, Field(max_length=100)] | None = None
+    chat: Annotated[str, Field(max_length=DEFAULT_RULES.chat_max_chars)] | None = None
     vote: int | Literal["skip"] | None = None
 
 
-Message = Annotated[Hello | Frame | End | Input, Field(discriminator="type")]
+Message = Annotated[Hello | Frame | Event | End | Input, Field(discriminator="type")]
 _ADAPTER: TypeAdapter = TypeAdapter(Message)
 
 
@@ -70,7 +82,7 @@ class BadLine(ValueError):
     pass
 
 
-def parse_line(line: bytes | str) -> Hello | Frame | End | Input:
+def parse_line(line: bytes | str) -> Hello | Frame | Event | End | Input:
     """One line -> one message; anything else raises `BadLine` with what was wrong."""
     if len(line) > MAX_LINE:
         raise BadLine(f"line longer than {MAX_LINE} bytes")

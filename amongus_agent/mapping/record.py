@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..act.movement import Mover
 from ..live.client import BridgeWorld
+from ..ports import DEFAULT_RULES
 from ..world.map import GameMap, load_map
 from .explore import covering_walk
 from .recorder import GraphRecorder, to_map_file
@@ -83,7 +84,7 @@ def record_map(world: BridgeWorld, out: Path, *, name: str, explore: GameMap | N
                max_frames: int | None = None, progress: Callable[[GraphRecorder, int], None] | None = None) -> RecordResult:
     rec = GraphRecorder()
     hello = world.hello
-    step = (hello.player_speed * hello.tick_s) if hello else 0.25
+    step = (hello.player_speed * hello.tick_s) if hello else DEFAULT_RULES.player_speed * DEFAULT_RULES.tick_s
     explorer = Explorer(explore, step) if explore is not None else None
     seen = 0
     last_steps: dict[tuple[str, str], int] = {}
@@ -116,3 +117,8 @@ def record_map(world: BridgeWorld, out: Path, *, name: str, explore: GameMap | N
     out.with_suffix(".spots.json").write_text(json.dumps(spots, indent=1) + "\n")
     load_map(out)  # the saved file must load like any other map
     return RecordResult(seen, len(data["nodes"]), len(data["edges"]), len(spots), rec.components(), str(out))
+
+
+def record_map_from(bridge: str, out: Path, **options) -> RecordResult:
+    """Connect to the bridge at `bridge` (tcp://HOST:PORT) and record a map (`options` as for `record_map`)."""
+    return record_map(BridgeWorld(bridge), out, **options)

@@ -1,34 +1,85 @@
-"""Wire a feed to one agent seat of the simulator: its emitter, its callbacks, its Neuro vote."""
+"""Attach a commentary feed to one agent, in any world: fed only from the agent's own perceptions.
+
+The emitter hears what the agent's player perceived (its world's events), what the agent decided
+and which action flows it started, through the agent's listener hooks; it never reads a
+simulator's state, so `simulate`, `sim-server`'s clients and `play` narrate the same way.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Callable
 from typing import Any
 
+from ..agent.loop import Agent, AgentListener
 from ..commentary.emitter import Emitter
 from ..commentary.events import Background
 from ..commentary.feed import Feed
+from ..commentary.narrator import Narrator
 from ..commentary.sinks import NeuroVoteAdvisor
+from ..commentary.spec import FeedSpec, build_sinks
+from ..ports import LegalAction, Observation, VerifiedDecision
+from ..world.map import GameMap
+
+log = logging.getLogger(__name__)
 
 
-def attach_seat(feed: Feed, game: Any, seat: Any, persona: Any = None, neuro_timeout_s: float = 5.0) -> Emitter:
-    """An emitter for `seat` (an `AgentSeat`); sets the agent's `on_action` and, with a neuro sink, its `vote_advisor`.
+def open_feed(specs: list[FeedSpec], *, persona: Any = None, narrator_llm: Any = None, gap_s: float | None = None,
+              token: str | None = None, announce: Callable[[str], None] | None = None) -> Feed:
+    """Start the feed's sinks; every websocket sink is announced (URL and token) through `announce`."""
+    if gap_s is None:
+        gap_s = 2.5 if any(s.kind == "openllmvtuber" for s in specs) else 0.0
+    feed = Feed(build_sinks(specs, token or os.environ.get("AMONGUS_FEED_TOKEN")), Narrator(persona, narrator_llm),
+                gap_s=gap_s)
+    for sink in feed.sinks:
+        if getattr(sink, "name", None) == "ws" and announce is not None:
+            auth = f" (token {sink.token})" if getattr(sink, "token", None) else ""
+            announce(f"commentary: {sink.url}{auth} — follow it with: amongus-agent feed tail {sink.url}")
+    return feed
 
-    The caller chains `emitter.on_decision` into the agent's `on_decision` and feeds `emitter.on_events`
-    from the runner's `on_events` (both already have the live view's callbacks to call).
+
+class FeedListener(AgentListener):
+    """The agent's hooks -> the emitter; player names are learnt from what the agent sees."""
+
+    def __init__(self, emitter: Emitter) -> None:
+        self.emitter = emitter
+
+    def _learn(self, obs: Observation) -> None:
+        names = self.emitter.names
+        for pid, name in obs.alive_players:
+            names.setdefault(pid, name)
+        for p in obs.players:
+            names.setdefault(p.id, p.name)
+
+    def on_perceived(self, agent: Agent, obs: Observation, events: list[dict]) -> None:
+        self._learn(obs)
+        self.emitter.on_events(events)
+
+    def on_decision(self, agent: Agent, obs: Observation, decision: VerifiedDecision, outcome: Any) -> None:
+        self.emitter.on_decision(agent, obs, decision, outcome)
+
+    def on_action(self, agent: Agent, obs: Observation, action: LegalAction) -> None:
+        self.emitter.on_action(agent, obs, action)
+
+
+def attach_feed(feed: Feed, agent: Agent, obs: Observation, game_map: GameMap, *, persona: Any = None,
+                neuro_timeout_s: float = 5.0) -> Emitter:
+    """Narrate `agent` from its first observation `obs` on; with a Neuro API sink, the VTuber may choose the vote.
+
+    Kills reach the emitter only when the player perceived them (its world filters events), so every
+    kill it hears that is not its own was seen.
     """
-    me = game.players[seat.seat]
-    background = Background(map=game.map.name, role=me.role, player=me.name,
+    background = Background(map=game_map.name, role=obs.role, player=obs.name,
                             persona=persona.name if persona is not None else None)
-
-    def sees(e: dict) -> bool:  # only kills the player could have seen
-        x, y = e["pos"]
-        return bool(game.sees_point(game.players[seat.seat], x, y))
-
-    emitter = Emitter(feed.emit, me=seat.seat, names={p.id: p.name for p in game.players}, background=background,
-                      sees=sees, rooms=lambda pos: game.map.room_of((pos[0], pos[1])))
-    seat.agent.on_action = emitter.on_action
+    names = {obs.me: obs.name}
+    emitter = Emitter(feed.emit, me=obs.me, names=names, background=background, sees=lambda e: True,
+                      rooms=lambda pos: game_map.room_of((pos[0], pos[1])))
+    listener = FeedListener(emitter)
+    listener._learn(obs)
+    agent.listeners.append(listener)
     neuro = feed.sink("neuro")
     if neuro is not None:
-        seat.agent.vote_advisor = NeuroVoteAdvisor(neuro, neuro_timeout_s)
-    emitter.start(game.t)
+        agent.vote_advisor = NeuroVoteAdvisor(neuro, neuro_timeout_s)
+    emitter.start(obs.t)
     return emitter

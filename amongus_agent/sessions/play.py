@@ -1,27 +1,36 @@
-"""`play`: the agent in real time against a live state source, its inputs to the chosen device.
+"""`play`: the agent in real time against a live state source, its inputs to the bridge or to devices.
 
-One agent tick per frame received. Inputs go to the bridge (for mods and the simulator that accept
-them), to a device backend (a virtual gamepad for the real client), or nowhere (`dry`: every
-intended input is logged, nothing is sent). The loop survives the bridge dropping — the world
-reconnects and the agent keeps its memory — and releases every input at the end.
+One agent tick per frame received. The world is a bridge (a game mod, or `sim-server`) or the
+TimShaw mod's files; input goes over the bridge, or to the real client's devices (the
+`DeviceActuator`: gamepad or keyboard for walking, keyboard for chat), or nowhere (`dry`: every
+intended input is logged, nothing is sent). With feeds, the game is narrated from the agent's own
+perceptions. The loop survives the bridge dropping (the world reconnects and the agent keeps its
+memory) and releases every input at the end. A game that ends without the source saying so is
+reported as lost, and the caller exits non-zero.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..act.device import DeviceActuator
 from ..agent.loop import Agent
+from ..commentary.spec import FeedSpec
+from ..errors import AmongUsError
 from ..live.client import BridgeWorld
-from ..live.protocol import Input
 from ..live.timshaw import TimShawWorld
 from ..recording import RecordingWriter
-from ..world.map import GameMap
+from ..world.map import GameMap, load_map
+from ..world.tasks import load_tasks
+from .feed import attach_feed, open_feed
 
 log = logging.getLogger(__name__)
 SILENCE_S = 30.0
+INPUTS = ("bridge", "gamepad", "keyboard", "dry")
 
 
 @dataclass(slots=True)
@@ -33,40 +42,97 @@ class PlayResult:
     reconnects: int
     malformed: int
     inputs_sent: int
-    inputs_logged: int
+    device_sent: dict[str, int] = field(default_factory=dict)
+    device_refused: dict[str, int] = field(default_factory=dict)
+    commentary: dict | None = None
+
+    @property
+    def lost(self) -> bool:
+        """The source went away for good before saying the game had ended."""
+        return self.winner is None and self.reason is None
 
 
-class DeviceInput:
-    """Forward a tick's input to an input backend (gamepad, dry...): stick held, buttons tapped."""
-
-    def __init__(self, backend) -> None:
-        self.backend = backend
-        self.count = 0
-
-    def send(self, message: Input) -> None:
-        self.backend.stick(*message.stick)
-        for button in message.buttons:
-            self.backend.tap(button, hold=0.0)
-        if message.vent is not None or message.vent_to is not None:
-            self.backend.tap("vent", hold=0.0)
-        if message.sabotage is not None:
-            self.backend.tap("sabotage", hold=0.0)
-        if message.chat:
-            self.backend.type_text(message.chat)
-        self.count += 1
-
-    def close(self) -> None:
-        self.backend.release_all()
-        self.backend.close()
+@dataclass
+class PlayOptions:
+    bridge: str
+    input: str = "bridge"
+    map_name: str = "skeld"
+    out: Path | None = None
+    seed: int = 0
+    llm: Any = None
+    persona: Any = None
+    clock: str = "realtime"
+    feeds: list[FeedSpec] = field(default_factory=list)
+    narrator_llm: Any = None
+    feed_gap_s: float | None = None
+    feed_token: str | None = None
+    neuro_timeout_s: float = 5.0
+    backends: dict[str, Any] = field(default_factory=dict)  # already opened input backends, by role (tests)
 
 
-def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, device: DeviceInput | None = None,
-                out: Path | None = None, seed: int = 0, **agent_options) -> PlayResult:
+def device_actuator(mode: str, backends: dict[str, Any] | None = None) -> DeviceActuator:
+    """The real client's actuator for `--input MODE`: what walks, and what types chat.
+
+    gamepad: the virtual pad walks and presses, a keyboard types chat when one can be opened (else
+    chat is refused with a logged reason); keyboard: WASD and keys for everything; dry: logs all.
+    """
+    from ..act.input import BackendUnavailableError, open_backend
+
+    backends = dict(backends or {})
+    if mode == "dry":
+        movement = backends.get("movement") or open_backend("dry")
+
+        def vote(target: int | str) -> bool:
+            movement.intend("vote", target)  # a dry run logs the vote it would click
+            return True
+
+        return DeviceActuator(movement, keyboard=backends.get("keyboard", movement), voter=vote)
+    if mode == "keyboard":
+        movement = backends.get("movement") or open_backend("keyboard")
+        return DeviceActuator(movement, keyboard=backends.get("keyboard", movement))
+    if mode == "gamepad":
+        movement = backends.get("movement") or open_backend("gamepad")
+        keyboard = backends.get("keyboard")
+        if keyboard is None:
+            try:
+                keyboard = open_backend("keyboard")
+            except BackendUnavailableError as exc:
+                log.warning("play: no keyboard for chat (%s): the agent's chat lines will be refused", exc)
+        return DeviceActuator(movement, keyboard=keyboard)
+    raise AmongUsError(f"--input {mode!r}: choose one of {', '.join(INPUTS)}")
+
+
+def open_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld | TimShawWorld:
+    actuator = None if opts.input == "bridge" else device_actuator(opts.input, opts.backends)
+    if opts.bridge.startswith("timshaw:"):
+        if actuator is None:
+            raise AmongUsError("--input bridge: the TimShaw mod's files take no input; use gamepad, keyboard or dry")
+        return TimShawWorld(opts.bridge.split(":", 1)[1], game_map, load_tasks(game_map.name, game_map), actuator)
+    return BridgeWorld(opts.bridge, actuator=actuator)
+
+
+def play_live(opts: PlayOptions, announce=None) -> tuple[PlayResult, BridgeWorld | TimShawWorld]:
+    """Assemble world, agent, feed and recording from `opts`, and play until the game ends."""
+    game_map = load_map(opts.map_name)
+    world = open_world(opts, game_map)
+    feed = open_feed(opts.feeds, persona=opts.persona, narrator_llm=opts.narrator_llm, gap_s=opts.feed_gap_s,
+                     token=opts.feed_token, announce=announce) if opts.feeds else None
+    try:
+        result = play_bridge(world, game_map, out=opts.out, seed=opts.seed, feed=feed,
+                             neuro_timeout_s=opts.neuro_timeout_s, llm=opts.llm, persona=opts.persona,
+                             clock=opts.clock)
+    finally:
+        if feed is not None:
+            feed.close()
+    if feed is not None:
+        result.commentary = feed.stats()
+    return result, world
+
+
+def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, out: Path | None = None, seed: int = 0,
+                feed=None, neuro_timeout_s: float = 5.0, **agent_options) -> PlayResult:
     """Run the agent until the game ends or the source falls silent for good."""
-    hello = world.hello
-    tick_s = hello.tick_s if hello else 0.1
-    speed = hello.player_speed if hello else 2.5
-    agent = Agent(world, game_map, rng=random.Random(seed), speed=speed, tick_s=tick_s, **agent_options)
+    agent = Agent(world, game_map, rng=random.Random(seed), **agent_options)
     writer = None
     seen = ticks = sent = 0
     try:
@@ -79,13 +145,13 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, device:
             seen = world.frames
             if writer is None and out is not None:
                 writer = _open_recording(world, out, game_map)
+            if feed is not None and ticks == 0:
+                attach_feed(feed, agent, world.observe(), game_map, persona=agent.persona,
+                            neuro_timeout_s=neuro_timeout_s)
             agent.tick()
             ticks += 1
-            if device is None:
-                world.flush()
+            if world.flush() is not None:
                 sent += 1
-            else:
-                device.send(_take(world))
             if writer is not None and ticks % 5 == 0:
                 obs = world.observe()
                 positions = {str(obs.me): list(obs.position)} | {str(p.id): list(p.position) for p in obs.players}
@@ -95,23 +161,19 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, device:
             writer.write({"type": "end", "t": world.t, "winner": world.end.winner, "reason": world.end.reason})
     finally:
         agent.close()
-        if device is not None:
-            device.close()
+        actuator = world.actuator
+        if isinstance(actuator, DeviceActuator):
+            actuator.close()
         if writer is not None:
             writer.close()
         world.close()
+    device = world.actuator if isinstance(world.actuator, DeviceActuator) else None
     return PlayResult(world.frames, ticks, world.end.winner if world.end else None,
                       world.end.reason if world.end else None, world.reconnects, world.malformed, sent,
-                      device.count if device else 0)
+                      dict(device.sent) if device else {}, dict(device.refused) if device else {})
 
 
-def _take(world: BridgeWorld) -> Input:
-    from ..live.client import to_input
-
-    return to_input(world.actuator.take())
-
-
-def _open_recording(world: BridgeWorld, out: Path, game_map: GameMap) -> RecordingWriter:
+def _open_recording(world: BridgeWorld | TimShawWorld, out: Path, game_map: GameMap) -> RecordingWriter:
     """The agent's own recording: its view of the game (its position and the players it saw)."""
     obs = world.observe()
     names = dict(obs.alive_players)

@@ -1,8 +1,8 @@
 """Seats played by the agent in a simulated game: the agent behind the simulator's ports.
 
 The simulator's runner calls `act()` once per tick and `witness()` with each tick's events; the
-seat hands the agent only its `SimWorld` (observations, proprioception, actuator) and the events
-its player perceives.
+seat hands the agent only its `SeatView` (observations, proprioception, the events its player
+perceives, actuator).
 """
 
 from __future__ import annotations
@@ -12,19 +12,16 @@ from typing import Any
 
 from ..agent.loop import Agent
 from ..sim.engine import Game
-from ..sim.seat_view import SimWorld
+from ..sim.seat_view import SeatView
 from ..sim.state import PlayerInput
-
-PERCEIVED = {"chat", "meeting_start", "eject", "meeting_end", "report", "emergency", "sabotage", "sabotage_fixed", "end"}
 
 
 class AgentSeat:
     def __init__(self, game: Game, seat: int, rng: random.Random, **agent_options: Any) -> None:
         self.game = game
         self.seat = seat
-        self.world = SimWorld(game, seat)
-        self.agent = Agent(self.world, game.map, rng=rng, speed=game.settings.player_speed, tick_s=game.dt,
-                           tasks=game.table, **agent_options)
+        self.world = SeatView(game, seat)
+        self.agent = Agent(self.world, game.map, rng=rng, tasks=game.table, **agent_options)
         self.kills = 0
 
     def act(self) -> PlayerInput:
@@ -34,9 +31,8 @@ class AgentSeat:
     def witness(self, events: list[dict]) -> None:
         self.world.see_events(events)
         self.kills += sum(1 for e in events if e["type"] == "kill" and e["killer"] == self.seat)
-        own = [e for e in events if e["type"] in PERCEIVED or e.get("player") == self.seat
-               or e.get("victim") == self.seat]
-        self.agent.notice(own)
+        if any(e["type"] == "end" for e in events):
+            self.agent.tick()  # the runner stops here: the agent still sees the end (and lets go of input)
 
     def close(self) -> None:
         self.agent.close()
@@ -63,7 +59,7 @@ def agent_seats(
     llm: Any = None,
     clock: str = "lockstep",
     persona: Any = None,
-    on_decision: Any = None,
+    listeners: list | None = None,
 ) -> dict[int, AgentSeat]:
     """Controllers for the agent's seats, seeded from the game seed (not the game's own RNG)."""
     if agents <= 0:
@@ -72,7 +68,7 @@ def agent_seats(
     seats = pick_seats(game, agents, role, rng)
     return {
         s: AgentSeat(game, s, random.Random(f"agent:{game.seed}:{s}"), llm=llm, clock=clock, persona=persona,
-                     on_decision=on_decision)
+                     listeners=list(listeners or []))
         for s in seats
     }
 
@@ -91,3 +87,21 @@ def seat_report(game: Game, seat: AgentSeat) -> dict:
         "kills": seat.kills,
         "votes": [{"target": v, "hit_impostor": isinstance(v, int) and roles.get(v) == "impostor"} for v in votes],
     }
+
+
+def prompt_at(settings, seed: int, at: float, *, seat: int | None = None, role: str = "random"):
+    """The exact prompt the agent would send at game second `at` of a seeded game: (obs, legal, prompt, phase)."""
+    from ..brain.actions import legal_actions
+    from ..brain.prompt import render
+    from ..sim.runner import new_game, play
+
+    game = new_game(settings, seed)
+    if seat is not None:
+        seats = {seat: AgentSeat(game, seat, random.Random(f"agent:{game.seed}:{seat}"))}
+    else:
+        seats = agent_seats(game, agents=1, role=role)
+    play(game, controllers=seats, until=at)
+    agent_seat = next(iter(seats.values()))
+    obs = agent_seat.world.observe()
+    legal = legal_actions(obs, game.map)
+    return obs, legal, render(obs, legal, agent_seat.agent.memory), game.phase

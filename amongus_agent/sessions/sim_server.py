@@ -15,13 +15,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..live.protocol import End, Frame, Hello, Input, dump
+from ..live.protocol import End, Event, Frame, Hello, Input, dump
 from ..live.reader import LineReader
 from ..recording import RecordingWriter
-from ..sim.bots import make_bot
 from ..sim.engine import Game
-from ..sim.runner import GameResult
-from ..sim.seat_view import SimWorld
+from ..sim.runner import GameResult, play
+from ..sim.seat_view import SeatView
 from ..sim.state import PlayerInput
 from .seats import pick_seats
 
@@ -33,12 +32,23 @@ class SeatLink:
     """One agent seat: its view of the game, its client connection, and the input it sent last."""
 
     seat: int
-    world: SimWorld
+    world: SeatView
     conn: socket.socket | None = None
     stick: tuple[float, float] = (0.0, 0.0)
     pending: list[Input] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     reader: LineReader = field(default_factory=LineReader)
+    server: SimServer | None = None
+
+    # the runner's Controller interface: the seat's input for this tick, and the tick's events
+    def act(self) -> PlayerInput:
+        return self.take()
+
+    def witness(self, events: list[dict]) -> None:
+        self.world.see_events(events)
+        if self.server is not None:
+            for e in self.world.perceived():  # the bridge seat is told what the player perceived
+                self.server._send(self, Event(event=e))
 
     def take(self) -> PlayerInput:
         with self.lock:
@@ -73,9 +83,9 @@ class SimServer:
         self.wait_s = wait_s
         self.out = out
         seats = pick_seats(game, agents, role, random.Random(f"seats:{game.seed}"))
-        self.links = {s: SeatLink(s, SimWorld(game, s)) for s in seats}
-        self.bots = {p.id: make_bot(game, p.id, random.Random(game.rng.getrandbits(64)))
-                     for p in game.players if p.id not in self.links}
+        self.links = {s: SeatLink(s, SeatView(game, s)) for s in seats}
+        for link in self.links.values():
+            link.server = self
         self._sock = socket.create_server((host, port))
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
@@ -131,50 +141,36 @@ class SimServer:
 
     # ------------------------------------------------------------------ the game
 
-    def serve(self) -> GameResult:
+    def serve(self, on_events=None) -> GameResult:
+        """Wait for the agents' clients (up to `wait_s`), then play the game on the runner's one loop."""
         threading.Thread(target=self._accept_loop, daemon=True).start()
         deadline = time.monotonic() + self.wait_s
         while any(link.conn is None for link in self.links.values()) and time.monotonic() < deadline:
             time.sleep(0.02)
         game = self.game
-        result = GameResult(game.seed, "", "", 0.0, 0, tasks_total=game.tasks_total)
         writer = RecordingWriter(self.out, game.header()) if self.out else None
-        started = time.monotonic()
-        try:
+        connected = False
+
+        def send_frames(game, events) -> None:
             for link in self.links.values():
                 self._send(link, Frame(**link.world.observe().model_dump()))
-            connected = False
-            while not game.over:
-                live = any(link.conn is not None for link in self.links.values())
-                connected = connected or live
-                if game.settings.freeplay and connected and not live:
-                    break  # practice session: over when the last client has gone
-                inputs = {pid: bot.act() for pid, bot in self.bots.items()}
-                for seat, link in self.links.items():
-                    inputs[seat] = link.take()
-                events = game.step(inputs)
-                if writer:
-                    for e in events:
-                        writer.write(e)
-                notable = [e for e in events if e["type"] != "pos"]
-                if notable:
-                    for bot in self.bots.values():
-                        bot.witness(notable)
-                    result.count(notable)
-                for link in self.links.values():
-                    link.world.see_events(notable)
-                    self._send(link, Frame(**link.world.observe().model_dump()))
-                lag = game.t / self.speed - (time.monotonic() - started)
-                if lag > 0:
-                    time.sleep(lag)
+
+        def last_client_gone(game) -> bool:
+            nonlocal connected
+            live = any(link.conn is not None for link in self.links.values())
+            connected = connected or live
+            return game.settings.freeplay and connected and not live  # practice: over when the last client left
+
+        try:
+            send_frames(game, [])
+            result = play(game, dict(self.links), sinks=[writer] if writer else [], on_events=on_events,
+                          speed=self.speed, on_tick=send_frames, stop=last_client_gone)
             for link in self.links.values():
                 self._send(link, End(winner=game.winner, reason=game.reason))
         finally:
             if writer:
                 writer.close()
             self.close()
-        result.winner, result.reason = game.winner or "", game.reason or ""
-        result.duration_s, result.ticks, result.tasks_done = game.t, game.tick, game.tasks_done
         self.malformed = sum(link.reader.malformed for link in self.links.values())
         return result
 
@@ -189,3 +185,10 @@ class SimServer:
                     pass
                 conn.close()
         self._sock.close()
+
+
+def open_sim_server(settings, seed: int, **options) -> SimServer:
+    """A new seeded game of `settings`, served on the bridge (`options` as for `SimServer`)."""
+    from ..sim.runner import new_game
+
+    return SimServer(new_game(settings, seed), **options)

@@ -1,8 +1,9 @@
-"""Play one simulated game to the end: the game, a controller per seat, and where events go.
+"""The one tick loop: play a simulated game to the end, a controller per seat, events to sinks.
 
-Controllers are bots by default; later the agent takes some seats through the same `act()`
-interface. Events go to the recording writer (if any) and to every controller that wants to
-witness them.
+Controllers are bots by default; sessions put the agent in some seats (in process, or behind the
+bridge for `sim-server`) through the same `act()`/`witness()` interface. Events go to the
+recording writer (if any), to every controller, and to the caller's hooks. `simulate`, `bench` and
+`sim-server` all run their games here.
 """
 
 from __future__ import annotations
@@ -92,13 +93,18 @@ def play(
     on_events: Callable[[Game, list[dict]], None] | None = None,
     speed: float = 0.0,
     until: float | None = None,
+    on_tick: Callable[[Game, list[dict]], None] | None = None,
+    stop: Callable[[Game], bool] | None = None,
 ) -> GameResult:
     """Run `game` to its end. Seats without a controller get a bot seeded from the game's RNG.
 
     Sinks receive every event (the header is the caller's: `RecordingWriter(path, game.header())`).
     `speed` > 0 paces the game to that many game seconds per wall second (for watching, and for
     the realtime clock); the game's own course never depends on it. `until` stops early at that game
-    time (the game can be played on by calling `play` again with the same controllers).
+    time (the game can be played on by calling `play` again with the same controllers); `stop` is
+    asked after every tick (a server whose last client left). `on_tick` sees every tick's events
+    (positions included) after the controllers have witnessed them; `on_events` only ticks with
+    notable events.
     """
     import time
 
@@ -114,22 +120,25 @@ def play(
     while not game.over and (until is None or game.t < until):
         inputs = {pid: c.act() for pid, c in order}
         events = game.step(inputs)
+        if events:
+            for sink in sinks:
+                for e in events:
+                    sink.write(e)
+            notable = [e for e in events if e["type"] != "pos"]
+            if notable:
+                for c in watchers:
+                    c.witness(notable)
+                result.count(notable)
+                if on_events is not None:
+                    on_events(game, notable)
+        if on_tick is not None:
+            on_tick(game, events)
         if speed > 0:
             lag = game.t / speed - (time.perf_counter() - started)
             if lag > 0:
                 time.sleep(lag)
-        if not events:
-            continue
-        for sink in sinks:
-            for e in events:
-                sink.write(e)
-        notable = [e for e in events if e["type"] != "pos"]
-        if notable:
-            for c in watchers:
-                c.witness(notable)
-            result.count(notable)
-            if on_events is not None:
-                on_events(game, notable)
+        if stop is not None and stop(game):
+            break
     result.winner = game.winner or ""
     result.reason = game.reason or ""
     result.duration_s = game.t

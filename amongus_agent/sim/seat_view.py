@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from ..ports import (
+    Button,
     ChatLine,
     MeetingView,
     Observation,
@@ -24,64 +25,81 @@ from .engine import Game
 from .state import PlayerInput
 
 VENT_VIEW_RADIUS = 5.0
+# events every seat perceives; others only when they are about the seat itself, or seen
+PUBLIC_EVENTS = frozenset({"chat", "meeting_start", "eject", "meeting_end", "report", "emergency", "sabotage",
+                           "sabotage_fixed", "end"})
 
 
-class SimActuator:
-    """Collects one tick's input for a seat: the stick and the buttons pressed this tick."""
+class SeatActuator:
+    """The `Actuator` of a simulated seat: collects one tick's stick and button presses as its input.
 
-    BUTTONS = ("use", "report", "kill", "vent", "sabotage")
+    The simulator takes everything a player can do, so nothing is refused here; `abort` stops the
+    seat's input for good (as the live abort key does).
+    """
+
+    aims_kills = True
 
     def __init__(self) -> None:
         self._input = PlayerInput()
+        self._aborted = False
         self.sent: int = 0
 
     def stick(self, x: float, y: float) -> None:
         self._input.stick = (max(-1.0, min(1.0, x)), max(-1.0, min(1.0, y)))
 
-    def press(self, button: str, arg: object = None) -> None:
+    def press(self, button: Button, target: int | str | None = None) -> None:
+        inp = self._input
         if button == "use":
-            self._input.use = True
+            inp.use = True
         elif button == "report":
-            self._input.report = True
+            inp.report = True
         elif button == "kill":
-            self._input.kill = True if arg is None else arg
+            inp.kill = True if target is None else target
         elif button == "vent":
-            if isinstance(arg, int):
-                self._input.vent_to = arg
+            if isinstance(target, int):
+                inp.vent_to = target
             else:
-                self._input.vent = str(arg or "enter")
+                inp.vent = str(target or "enter")
         elif button == "sabotage":
-            kind, _, room = str(arg).partition(":")
-            self._input.sabotage, self._input.sabotage_room = kind, room or None
+            kind, _, room = str(target).partition(":")
+            inp.sabotage, inp.sabotage_room = kind, room or None
         else:
             raise ValueError(f"unknown button {button!r}")
 
-    def chat(self, text: str) -> None:
+    def chat(self, text: str) -> bool:
         self._input.chat = text
+        return True
 
-    def vote(self, target: int | str) -> None:
+    def vote(self, target: int | str) -> bool:
         self._input.vote = target
+        return True
 
     def release_all(self) -> None:
         self._input = PlayerInput()
 
+    def abort(self) -> None:
+        self._aborted = True
+        self.release_all()
+
     def take(self) -> PlayerInput:
         out, self._input = self._input, PlayerInput()
         self.sent += 1
-        return out
+        return PlayerInput() if self._aborted else out
 
 
-class SimWorld:
-    """One seat's window on a simulated game."""
+class SeatView:
+    """One seat's window on a simulated game: the `World` port the agent plays through."""
 
     def __init__(self, game: Game, seat: int) -> None:
         self.game = game
         self.seat = seat
         self.me = game.players[seat]
-        self.actuator = SimActuator()
+        self.actuator = SeatActuator()
+        self._perceived: list[dict] = []
         self.chat_log: list[ChatLine] = []
         self._meeting_no = -1
         self._my_vote: int | str | None = None
+        self._rules = game.settings.rules()
 
     # cheap proprioception, every tick
     @property
@@ -94,14 +112,31 @@ class SimWorld:
     def busy(self) -> bool:
         return self.me.using is not None
 
+    def perceived(self) -> list[dict]:
+        out, self._perceived = self._perceived, []
+        return out
+
     def see_events(self, events: list[dict]) -> None:
-        """Keep the meeting chat (everyone in the meeting sees it)."""
+        """Take in a tick's events: keep what this player perceives, and the meeting chat."""
+        self._perceived.extend(e for e in events if self.perceives(e))
         for e in events:
             if e["type"] == "chat":
                 p = self.game.players[e["player"]]
                 self.chat_log.append(ChatLine(player=p.id, name=p.name, text=e["text"], t=e["t"]))
             elif e["type"] == "vote" and e["voter"] == self.seat:
                 self._my_vote = e["target"]
+
+    def perceives(self, e: dict) -> bool:
+        """Would this seat's player perceive event `e`, as the game shows it to them?"""
+        kind, seat = e["type"], self.seat
+        if kind in PUBLIC_EVENTS:
+            return True
+        if kind == "kill":
+            x, y = e["pos"]
+            return seat in (e["killer"], e["victim"]) or bool(self.game.sees_point(self.me, x, y))
+        if kind == "vote":
+            return e["voter"] == seat
+        return e.get("player") == seat or e.get("victim") == seat
 
     def observe(self) -> Observation:
         g, me = self.game, self.me
@@ -171,6 +206,5 @@ class SimWorld:
             tasks=tasks, tasks_hidden=hidden, tasks_done=done if not me.is_impostor else [],
             players=players, bodies=bodies, vents=vents, sabotage=sabotage, meeting=meeting,
             alive_players=[(p.id, p.name) for p in g.players if p.alive], task_bar=round(g.task_bar(), 3),
-            kill_range=g.settings.kill_range, use_range=g.settings.use_distance,
-            report_range=g.settings.report_distance,
+            rules=self._rules,
         )

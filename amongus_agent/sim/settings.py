@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..ports import DEFAULT_RULES, Rules
+
 KILL_DISTANCES = {"short": 1.0, "medium": 1.8, "long": 2.5}
+_R = DEFAULT_RULES  # the one table of the rule values a player knows; the simulator adds its own
 SIM_VERSION = "skeld_sim_v1"  # bump when rules change, so results stay comparable
 
 
@@ -22,21 +25,21 @@ class GameSettings(BaseModel):
     players: int = Field(10, ge=4, le=15)
     impostors: int = Field(2, ge=1, le=3)
     tick_hz: int = Field(10, ge=2, le=60, description="fixed simulation steps per game second")
-    player_speed: float = Field(2.5, gt=0, description="units per second at full stick (estimate)")
+    player_speed: float = Field(_R.player_speed, gt=0, description="units per second at full stick (estimate)")
     ghost_speed_factor: float = Field(1.5, gt=0)
     vision_radius: float = Field(3.5, gt=0, description="world units at 1.0x vision (estimate)")
     crew_vision: float = Field(1.0, gt=0)
     impostor_vision: float = Field(1.5, gt=0)
     lights_vision_factor: float = Field(0.25, gt=0, le=1, description="crew vision while lights are out")
-    kill_cooldown_s: float = Field(45.0, ge=0)
+    kill_cooldown_s: float = Field(_R.kill_cooldown_s, ge=0)
     initial_kill_cooldown_s: float = Field(10.0, ge=0, description="at game start, as in the real game")
     kill_distance: str = Field("medium", pattern="^(short|medium|long)$")
-    use_distance: float = Field(0.8, gt=0, description="from a standing spot, vent or button (estimate)")
-    report_distance: float = Field(2.0, gt=0, description="estimate")
+    use_distance: float = Field(_R.use_range, gt=0, description="from a standing spot, vent or button (estimate)")
+    report_distance: float = Field(_R.report_range, gt=0, description="estimate")
     emergency_meetings: int = Field(1, ge=0)
     button_cooldown_s: float = Field(15.0, ge=0)
-    discussion_s: float = Field(15.0, ge=0)
-    voting_s: float = Field(120.0, gt=0)
+    discussion_s: float = Field(_R.discussion_s, ge=0)
+    voting_s: float = Field(_R.voting_s, gt=0)
     confirm_ejects: bool = True
     anonymous_votes: bool = False
     common_tasks: int = Field(1, ge=0, le=2)
@@ -47,7 +50,7 @@ class GameSettings(BaseModel):
     oxygen_countdown_s: float = Field(30.0, gt=0)
     door_close_s: float = Field(10.0, gt=0)
     fix_duration_s: float = Field(3.0, gt=0, description="lights, comms and each O2 keypad (estimate)")
-    chat_max_chars: int = Field(100, ge=1)
+    chat_max_chars: int = Field(_R.chat_max_chars, ge=1)
     max_game_s: float = Field(1800.0, gt=0, description="hard cap; a game that hits it ends with reason time_limit")
     freeplay: bool = Field(False, description="practice, as the game's Freeplay: no kills, sabotages or wins")
 
@@ -64,6 +67,12 @@ class GameSettings(BaseModel):
     @property
     def kill_range(self) -> float:
         return KILL_DISTANCES[self.kill_distance]
+
+    def rules(self) -> Rules:
+        """What a player of this game knows of its rules (handed to every seat in its observation)."""
+        return Rules(player_speed=self.player_speed, tick_s=self.dt, kill_cooldown_s=self.kill_cooldown_s,
+                     kill_range=self.kill_range, use_range=self.use_distance, report_range=self.report_distance,
+                     chat_max_chars=self.chat_max_chars, discussion_s=self.discussion_s, voting_s=self.voting_s)
 
 
 ENV_PREFIX = "AMONGUS_"

@@ -34,6 +34,10 @@ class DryBackend(InputBackend):
         self.events.append(InputEvent(time.monotonic(), kind, args))
         log.info("dry input: %s %s", kind, args)
 
+    def intend(self, kind: str, *args: object) -> None:
+        """Log an input a screen flow would have made (a vote click), for dry runs."""
+        self._log(kind, *args)
+
     def _stick(self, x: float, y: float) -> None:
         self._log("stick", round(x, 4), round(y, 4))
 

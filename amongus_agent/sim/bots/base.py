@@ -158,7 +158,7 @@ class Bot:
         out = []
         t = m.started + 0.5 + self.rng.random() * 2.0
         for line in lines[:3]:
-            out.append((t, line[:100]))
+            out.append((t, line[: self.game.settings.chat_max_chars]))
             t += 1.5 + self.rng.random() * 4.0
         return out
 

@@ -1,0 +1,125 @@
+"""The `Actuator` for the real client: the agent's input through devices (gamepad, keyboard, mouse).
+
+Devices carry less than a bridge: a gamepad cannot type and kills whoever the game puts under the
+button; voting needs a click on a plate found on screen. So each part goes to the device that can
+do it, and what no device given here can do is refused with a logged reason and counted, never
+dropped silently:
+- the stick goes to the movement device (a gamepad, or WASD on a keyboard);
+- buttons are tapped on the movement device and held `tap_s` (games miss zero-length taps); the
+  release happens on a timer so the agent's tick does not wait for it;
+- chat is typed on a keyboard device (open the chat box, type, enter);
+- a vote goes to `voter` (the screen flow that finds the plate and clicks it), if there is one.
+A kill target cannot be sent by a device: the game kills the nearest player in range, so the kill
+flow presses only when its target is that player. Choosing a sabotage or a vent to move to needs a
+click on the screen: refused here until a screen flow is given.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+from ..ports import Button
+from .input.base import InputBackend, InputError
+
+log = logging.getLogger(__name__)
+
+TAP_S = 0.08  # long enough for the game to see the press at 30+ fps
+Voter = Callable[[int | str], bool]
+
+
+class DeviceActuator:
+    aims_kills = False  # the game kills the nearest player in range
+
+    def __init__(self, movement: InputBackend, *, keyboard: InputBackend | None = None, voter: Voter | None = None,
+                 tap_s: float = TAP_S) -> None:
+        self.movement = movement
+        self.keyboard = keyboard
+        self.voter = voter
+        self.tap_s = tap_s
+        self.refused: Counter[str] = Counter()
+        self.sent: Counter[str] = Counter()
+        self._timers: list[threading.Timer] = []
+        self._lock = threading.Lock()
+
+    def _refuse(self, what: str, why: str) -> bool:
+        self.refused[what] += 1
+        log.warning("device input: %s refused: %s", what, why)
+        return False
+
+    def stick(self, x: float, y: float) -> None:
+        try:
+            self.movement.stick(x, y)
+        except InputError as exc:
+            self._refuse("stick", str(exc))
+
+    def press(self, button: Button, target: int | str | None = None) -> None:
+        if button == "sabotage" and target is not None:
+            self._refuse("sabotage", f"choosing the {target} sabotage needs a click on the sabotage map (screen)")
+            return
+        if button == "vent" and isinstance(target, int):
+            self._refuse("vent", f"moving to vent {target} needs a click on the vent arrow (screen)")
+            return
+        try:
+            self.movement.press(button)
+        except InputError as exc:
+            self._refuse(button, str(exc))
+            return
+        self.sent[button] += 1
+        timer = threading.Timer(self.tap_s, self._release, (button,))
+        timer.daemon = True
+        with self._lock:
+            self._timers = [t for t in self._timers if t.is_alive()]
+            self._timers.append(timer)
+        timer.start()
+
+    def _release(self, button: Button) -> None:
+        try:
+            self.movement.release(button)
+        except InputError as exc:
+            log.debug("device input: release of %s skipped: %s", button, exc)
+
+    def chat(self, text: str) -> bool:
+        if self.keyboard is None:
+            return self._refuse("chat", f"the {self.movement.name} cannot type and no keyboard was given")
+        try:
+            self.keyboard.type_text(text)
+            self.keyboard.key("enter")
+        except InputError as exc:
+            return self._refuse("chat", str(exc))
+        self.sent["chat"] += 1
+        return True
+
+    def vote(self, target: int | str) -> bool:
+        if self.voter is None:
+            return self._refuse("vote", "voting needs the screen (a plate to click) and no screen flow was given")
+        if not self.voter(target):
+            return self._refuse("vote", f"the voting screen flow could not vote for {target!r}")
+        self.sent["vote"] += 1
+        return True
+
+    def release_all(self) -> None:
+        with self._lock:
+            timers, self._timers = self._timers, []
+        for t in timers:
+            t.cancel()
+        self.movement.release_all()
+        if self.keyboard is not None and self.keyboard is not self.movement:
+            self.keyboard.release_all()
+
+    def abort(self) -> None:
+        with self._lock:
+            timers, self._timers = self._timers, []
+        for t in timers:
+            t.cancel()
+        self.movement.abort()
+        if self.keyboard is not None and self.keyboard is not self.movement:
+            self.keyboard.abort()
+
+    def close(self) -> None:
+        self.release_all()
+        self.movement.close()
+        if self.keyboard is not None and self.keyboard is not self.movement:
+            self.keyboard.close()

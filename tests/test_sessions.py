@@ -1,0 +1,183 @@
+"""Sessions end to end: the agent live against `sim-server`, through devices and with commentary.
+
+`play --input gamepad` drives a virtual pad; here the pad's driver (vgamepad) and the keyboard
+driver are stand-ins, and a stand-in game client reads them the way the real client reads its
+devices and forwards what they did to the simulator over the bridge. Everything the agent decided
+either reached the game by a device-appropriate route or was refused with a logged reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+import types
+
+import pytest
+
+from amongus_agent.agent.loop import AgentListener
+from amongus_agent.commentary.spec import parse_feed
+from amongus_agent.live.client import BridgeWorld
+from amongus_agent.live.protocol import Input
+from amongus_agent.sessions.play import PlayOptions, device_actuator, play_bridge, play_live
+from amongus_agent.sessions.sim_server import SimServer
+from amongus_agent.sessions.simulate import SimulateOptions, simulate
+from amongus_agent.sim.runner import new_game
+from amongus_agent.sim.settings import GameSettings
+
+
+class StandInDevices:
+    """Stand-ins for the vgamepad and keyboard drivers: they keep what a game would read from them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stick = (0.0, 0.0)
+        self.pressed: list[str] = []  # button codes pressed since the game last looked
+        self.typed = ""
+        self.lines: list[str] = []  # chat lines sent with enter
+        self.presses: list[str] = []
+
+    def install(self, monkeypatch) -> None:
+        devices = self
+
+        class Pad:
+            def left_joystick_float(self, x_value_float: float, y_value_float: float) -> None:
+                with devices.lock:
+                    devices.stick = (x_value_float, y_value_float)
+
+            def press_button(self, button) -> None:
+                with devices.lock:
+                    devices.pressed.append(button)
+                    devices.presses.append(button)
+
+            def release_button(self, button) -> None:
+                pass
+
+            def update(self) -> None:
+                pass
+
+            def reset(self) -> None:
+                with devices.lock:
+                    devices.stick = (0.0, 0.0)
+
+        vg = types.ModuleType("vgamepad")
+        vg.XUSB_BUTTON = types.SimpleNamespace(**{n: n for n in (
+            "XUSB_GAMEPAD_A", "XUSB_GAMEPAD_B", "XUSB_GAMEPAD_X", "XUSB_GAMEPAD_Y",
+            "XUSB_GAMEPAD_RIGHT_SHOULDER", "XUSB_GAMEPAD_BACK")})
+        vg.VX360Gamepad = Pad
+        monkeypatch.setitem(sys.modules, "vgamepad", vg)
+
+        kb = types.ModuleType("keyboard")
+
+        def write(text: str, delay: float = 0) -> None:
+            with devices.lock:
+                devices.typed += text
+
+        def press(key: str) -> None:
+            if key == "enter":
+                with devices.lock:
+                    devices.lines.append(devices.typed)
+                    devices.typed = ""
+
+        kb.write, kb.press, kb.release = write, press, lambda key: None
+        kb.add_hotkey = lambda key, callback: key
+        kb.remove_hotkey = lambda handle: None
+        monkeypatch.setitem(sys.modules, "keyboard", kb)
+
+    def game_reads(self) -> Input:
+        """What the game client sees of the devices since it last looked (the pad's default mapping)."""
+        codes = {"XUSB_GAMEPAD_A": "use", "XUSB_GAMEPAD_Y": "report", "XUSB_GAMEPAD_X": "kill"}
+        with self.lock:
+            pressed, self.pressed = self.pressed, []
+            lines, self.lines = self.lines, []
+            stick = self.stick
+        buttons = sorted({codes[c] for c in pressed if c in codes})
+        vent = "enter" if "XUSB_GAMEPAD_RIGHT_SHOULDER" in pressed else None
+        return Input(stick=stick, buttons=buttons, vent=vent, chat=lines[-1][:100] if lines else None)
+
+
+def serve(seed: int, role: str, speed: float = 25.0):
+    """A sim-server game on a thread; the list it returns fills with the game's notable events."""
+    game = new_game(GameSettings(), seed)
+    server = SimServer(game, agents=1, role=role, speed=speed, port=0, wait_s=20)
+    log: list[dict] = []
+    thread = threading.Thread(target=lambda: server.serve(on_events=lambda g, evs: log.extend(evs)), daemon=True)
+    thread.start()
+    return game, server, thread, log
+
+
+def forward(devices: StandInDevices, world: BridgeWorld, stop: threading.Event) -> None:
+    while not stop.wait(0.02):
+        world.send(devices.game_reads())
+
+
+@pytest.mark.parametrize("seed", [3])
+def test_play_with_a_gamepad_goes_through_a_whole_game(monkeypatch, caplog, seed):
+    devices = StandInDevices()
+    devices.install(monkeypatch)
+    game, server, thread, log = serve(seed, "impostor")
+    (seat,) = server.links
+    world = BridgeWorld(f"tcp://127.0.0.1:{server.port}", actuator=device_actuator("gamepad"))
+    stop = threading.Event()
+    threading.Thread(target=forward, args=(devices, world, stop), daemon=True).start()
+    chosen: list[int] = []
+
+    class Kills(AgentListener):
+        def on_action(self, agent, obs, action) -> None:
+            if action.kind == "kill":
+                chosen.append(action.target)
+
+    with caplog.at_level(logging.WARNING, logger="amongus_agent.act.device"):
+        result = play_bridge(world, game.map, listeners=[Kills()])
+    stop.set()
+    thread.join(timeout=120)
+    assert result.winner in ("crew", "impostors") and not result.lost
+    kills = [e["victim"] for e in log if e["type"] == "kill" and e["killer"] == seat]
+    assert kills, "the agent's kills reached the game through the pad"
+    assert all(v in chosen for v in kills), f"every victim was a chosen target: {kills} vs {chosen}"
+    assert any(e["type"] == "meeting_start" for e in log), "the game had a meeting"
+    said = [e["text"] for e in log if e["type"] == "chat" and e["player"] == seat]
+    assert said, "the agent's chat was typed on the keyboard and reached the game"
+    assert result.device_sent.get("chat", 0) >= len(said)
+    # votes need the screen: refused, and every refusal is logged with its reason
+    refused = result.device_refused
+    assert refused.get("vote", 0) >= 1
+    logged = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(logged) == sum(refused.values()) and any("vote refused: voting needs the screen" in m for m in logged)
+
+
+def test_play_feed_narrates_the_live_game_like_simulate(tmp_path):
+    seed = 11
+    live_feed, sim_feed = tmp_path / "live.jsonl", tmp_path / "sim.jsonl"
+    game, server, thread, _ = serve(seed, "crewmate", speed=30.0)
+    opts = PlayOptions(bridge=f"tcp://127.0.0.1:{server.port}", feeds=[parse_feed(f"jsonl:{live_feed}")])
+    result, _ = play_live(opts)
+    thread.join(timeout=120)
+    assert not result.lost
+    simulate(GameSettings(), SimulateOptions(seed=seed, agents=1, role="crewmate", out=tmp_path / "g.jsonl",
+                                             feeds=[parse_feed(f"jsonl:{sim_feed}")]))
+    kinds = lambda path: {json.loads(line)["kind"] for line in path.read_text().splitlines()}  # noqa: E731
+    live, sim = kinds(live_feed), kinds(sim_feed)
+    # the two games part ways (the live agent plays in real time), so what happens in them differs;
+    # what each narrates of a game's course must not
+    course = {"game_start", "decision", "meeting", "vote", "eject", "task_done", "chat", "game_end"}
+    assert course <= live and course <= sim, f"live narrates {sorted(live)}, simulate {sorted(sim)}"
+
+
+def test_bridge_seats_are_told_the_events_they_perceive():
+    game, server, thread, log = serve(5, "crewmate", speed=40.0)
+    world = BridgeWorld(f"tcp://127.0.0.1:{server.port}")
+    heard: list[dict] = []
+
+    class Hear(AgentListener):
+        def on_perceived(self, agent, obs, events) -> None:
+            heard.extend(events)
+
+    play_bridge(world, game.map, listeners=[Hear()])
+    thread.join(timeout=120)
+    kinds = {e["type"] for e in heard}
+    assert {"meeting_start", "end"} <= kinds and "pos" not in kinds
+    same = lambda evs: [{k: v for k, v in e.items() if v is not None} for e in evs  # noqa: E731
+                        if e["type"] in ("meeting_start", "eject", "sabotage")]
+    assert same(heard) == same(log)
