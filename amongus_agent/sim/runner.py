@@ -108,7 +108,7 @@ def play(
     """
     import time
 
-    started = time.perf_counter() if speed > 0 else 0.0
+    started, t0 = (time.perf_counter() if speed > 0 else 0.0), game.t  # a resumed game paces from here
     seats: dict[int, Controller] = dict(controllers or {})
     for p in game.players:
         if p.id not in seats:
@@ -134,7 +134,7 @@ def play(
         if on_tick is not None:
             on_tick(game, events)
         if speed > 0:
-            lag = game.t / speed - (time.perf_counter() - started)
+            lag = (game.t - t0) / speed - (time.perf_counter() - started)
             if lag > 0:
                 time.sleep(lag)
         if stop is not None and stop(game):
