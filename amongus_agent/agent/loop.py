@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from ..act.flows import Flow, FlowResult, make_flow
 from ..act.movement import Mover
+from ..brain import untrusted
 from ..brain.actions import legal_actions
 from ..brain.builtin import BuiltinBrain
 from ..brain.decision import LegalAction, VerifiedDecision
@@ -154,7 +155,7 @@ class Agent:
     # ------------------------------------------------------------------ perceive and remember
 
     def _refresh(self) -> None:
-        obs = self.world.observe()
+        obs = untrusted.observation(self.world.observe())  # names and chat defused, once, here
         self.obs = obs
         self._dirty = False
         self.memory.observe(obs)
