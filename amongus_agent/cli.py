@@ -230,9 +230,18 @@ def simulate_cmd(
         float, typer.Option(help="Wall seconds to wait for the Neuro API's vote before voting alone.", min=0)
     ] = 5.0,
     feed_token: Annotated[
-        str | None, typer.Option(help="Token ws clients must give off localhost (or AMONGUS_FEED_TOKEN; default: "
-                                 "a random one, printed).")
+        str | None, typer.Option(help="Token every ws feed client must give (or AMONGUS_FEED_TOKEN; default: a "
+                                 "random one per feed, printed once).")
     ] = None,
+    feed_origin: Annotated[
+        list[str] | None, typer.Option("--feed-origin", help="A browser origin allowed to open the ws feed, e.g. "
+                                       "http://localhost:3000 (repeatable; default: none, non-browser clients "
+                                       "send no Origin and need only the token).")
+    ] = None,
+    feed_secrets: Annotated[
+        str, typer.Option(help="What ws feeds show of the agent's secrets: none (what the other players could "
+                          "know), role (also its role), all (also its thoughts and plans).")
+    ] = "none",
     as_json: Annotated[bool, typer.Option("--json", help="Print only the summary, as one JSON object.")] = False,
 ) -> None:
     """Play one game, bots in every seat not played by the agent, showing events live, then a summary.
@@ -250,6 +259,7 @@ def simulate_cmd(
     _choice("--role", role, ("crewmate", "impostor", "random"))
     _choice("--clock", clock, ("lockstep", "realtime"))
     _choice("--narrate", narrate, ("template", "llm"))
+    _choice("--feed-secrets", feed_secrets, ("none", "role", "all"))
     feed_specs = _feed_specs(feeds or [])
     if feed_specs and agents == 0:
         agents = 1  # commentary is the agent's own: narrate one agent seat
@@ -268,7 +278,8 @@ def simulate_cmd(
     try:
         if feed_specs:
             feed, on_events = _start_feed(feed_specs, game, seats, person, llm, narrate, base_url, model, timeout,
-                                          feed_gap, neuro_timeout, feed_token, on_events)
+                                          feed_gap, neuro_timeout, (feed_token, feed_origin or [], feed_secrets),
+                                          on_events)
         with RecordingWriter(path, game.header()) as writer:
             result = play(game, controllers=seats, sinks=[writer], on_events=on_events, speed=pace)
     finally:
@@ -294,7 +305,7 @@ def _feed_specs(values: list[str]) -> list:
     return [parse_feed(v) for v in values]
 
 
-def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, timeout, gap, neuro_timeout, token,
+def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, timeout, gap, neuro_timeout, access,
                 on_events):
     """Start the commentary feed for the first agent seat; returns it and the chained `on_events`."""
     import os
@@ -309,13 +320,11 @@ def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, time
         narrator_llm = llm or _llm(base_url, model, timeout)
     if gap is None:
         gap = 2.5 if any(s.kind == "openllmvtuber" for s in specs) else 0.0
-    feed = Feed(build_sinks(specs, token or os.environ.get("AMONGUS_FEED_TOKEN")), Narrator(persona, narrator_llm),
-                gap_s=gap)
-    ws = feed.sink("ws")
-    if ws is not None:
-        auth = f" (token {ws.token})" if ws.token else ""
-        err.print(f"commentary: {ws.url}{auth} — follow it with: amongus-agent feed tail {ws.url}", soft_wrap=True,
-                  markup=False)
+    token, origins, secrets = access
+    sinks = build_sinks(specs, token or os.environ.get("AMONGUS_FEED_TOKEN"), origins, secrets)
+    feed = Feed(sinks, Narrator(persona, narrator_llm), gap_s=gap)
+    for ws in (s for s in feed.sinks if s.name == "ws"):
+        _announce_ws_feed(ws)
     seat = seats[min(seats)]
     emitter = attach_seat(feed, game, seat, persona, neuro_timeout)
     view_decision = seat.agent.on_decision
@@ -333,6 +342,16 @@ def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, time
         emitter.on_events(events)
 
     return feed, chained
+
+
+def _announce_ws_feed(ws) -> None:
+    """One line per ws feed, with its token: the only place the token is shown."""
+    from .commentary.sinks.ws import is_loopback
+
+    where = "" if is_loopback(ws.host) else " (reachable from other machines)"
+    err.print(f"commentary: {ws.url}{where} token {ws.token} (shows secrets: {ws.secrets}) — follow it with: "
+              f"amongus-agent feed tail {ws.url} --token {ws.token}; an overlay connects to {ws.client_url}",
+              soft_wrap=True, markup=False)
 
 
 def _llm(base_url: str | None, model: str | None, timeout: float | None):
@@ -414,18 +433,24 @@ def feed_tail_cmd(
     url: Annotated[str, typer.Argument(help="The feed's websocket URL.")] = "ws://127.0.0.1:8765",
     as_json: Annotated[bool, typer.Option("--json", help="Print each event's raw JSON line.")] = False,
     count: Annotated[int | None, typer.Option(help="Stop after this many events.", min=1)] = None,
-    token: Annotated[str | None, typer.Option(help="Token for a feed off localhost (or AMONGUS_FEED_TOKEN).")] = None,
+    token: Annotated[str | None, typer.Option(help="The feed's token, as `simulate` printed it (or AMONGUS_FEED_TOKEN).")
+                     ] = None,
 ) -> None:
     """Print commentary events as they come, coloured by priority (critical red, high yellow, medium cyan, low dim)."""
     import os
 
-    from websockets.exceptions import ConnectionClosed
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
     from websockets.sync.client import connect
 
     token = token or os.environ.get("AMONGUS_FEED_TOKEN")
     headers = {"Authorization": f"Bearer {token}"} if token else None
     try:
         ws = connect(url, open_timeout=3, additional_headers=headers)
+    except InvalidStatus as exc:
+        status = exc.response.status_code
+        hint = ("give the token `simulate` printed for this feed with --token or AMONGUS_FEED_TOKEN"
+                if status == 401 else "the feed refused this client")
+        raise AmongUsError(f"the feed at {url} refused the connection (HTTP {status}): {hint}") from None
     except Exception as exc:
         raise AmongUsError(f"cannot connect to the feed at {url}: {exc}") from None
     styles = {"critical": "bold red", "high": "yellow", "medium": "cyan", "low": "dim"}
