@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+import threading
 
 from fake_openai import FakeOpenAIServer, decision_reply, error, legal_names, text
 
@@ -106,16 +107,33 @@ def test_llm_brain_through_a_misbehaving_server(tmp_path):
 
 
 def test_realtime_clock_keeps_walking_while_the_model_thinks():
-    with FakeOpenAIServer(default=lambda body: decision_reply((legal_names(body) or ["Wait"])[0], delay_s=0.25)) as server:
-        llm = LLMBrain(LLMConfig(base_url=server.url, model="fake", timeout_s=2.0), memory=ModeMemory())
-        g = new_game(GameSettings(), 621)
-        seats = agent_seats(g, agents=1, role="crewmate", llm=llm, clock="realtime")
-        (sid, seat), = seats.items()
-        start = g.players[sid].pos
-        play(g, controllers=seats, until=12.0, speed=40.0)
-        seat.close()
-    assert seat.agent.stats.decisions >= 1
-    assert g.t >= 12.0 and math.dist(start, g.players[sid].pos) > 1.0
+    """Event-driven, so a loaded machine cannot change the verdict: the model's first answer is held back
+    until the test releases it; meanwhile the game must run on (realtime never waits for the model),
+    and once answers come the agent must act on them and walk."""
+    hold = threading.Event()
+
+    def held(body: dict):
+        hold.wait(60)  # a safety net only: the test releases it
+        return decision_reply((legal_names(body) or ["Wait"])[0])
+
+    with FakeOpenAIServer(default=held) as server:
+        try:
+            llm = LLMBrain(LLMConfig(base_url=server.url, model="fake", timeout_s=120.0), memory=ModeMemory())
+            g = new_game(GameSettings(), 621)
+            seats = agent_seats(g, agents=1, role="crewmate", llm=llm, clock="realtime")
+            (sid, seat), = seats.items()
+            start = g.players[sid].pos
+            play(g, controllers=seats, until=12.0, speed=40.0)
+            # twelve game seconds passed while the model had not answered a single question
+            assert g.t >= 12.0 and len(server.requests) >= 1 and seat.agent.stats.decisions == 0
+            hold.set()
+            while seat.agent.stats.decisions == 0 or math.dist(start, g.players[sid].pos) <= 1.0:
+                assert not g.over and g.t < 200, "the agent never walked on the model's decisions"
+                play(g, controllers=seats, until=g.t + 2.0, speed=40.0)
+        finally:
+            hold.set()
+            seat.close()
+    assert seat.agent.stats.decisions >= 1 and seat.agent.stats.model_calls >= 1
 
 
 def test_chat_is_data_not_instructions():

@@ -212,6 +212,8 @@ def test_a_browser_origin_is_refused_unless_allowed():
         assert refused_status(sink.url, origin="http://localhost:3000") == 401  # allowed origin, no token
         assert refused_status(sink.client_url, origin="http://localhost:3000") is None
         assert refused_status(sink.client_url) is None  # no Origin: not a browser, the token is enough
+        two = [("Origin", "http://localhost:3000"), ("Origin", "https://evil.example")]
+        assert refused_status(sink.client_url, additional_headers=two) == 403
     finally:
         feed.close(timeout=0.3)
 

@@ -7,6 +7,7 @@ import json
 import random
 import re
 import unicodedata
+from collections import Counter
 
 from fake_openai import HOSTILE_CHAT, INJECTED, FakeOpenAIServer, hostile_chat_server_behaviour
 
@@ -148,8 +149,12 @@ def _clean(line: str) -> list[str]:
 def test_a_game_against_a_hostile_model_says_only_plain_chat(tmp_path):
     behaviour = hostile_chat_server_behaviour()
     said: list[str] = []
+    refused: Counter[str] = Counter()
+    model_lines = 0
     with FakeOpenAIServer(default=behaviour) as server:
-        llm = LLMBrain(LLMConfig(base_url=server.url, model="fake", timeout_s=2.0), memory=ModeMemory())
+        # lockstep: the game waits for the model, so what is said never depends on this machine's speed;
+        # the time limit is only a safety net
+        llm = LLMBrain(LLMConfig(base_url=server.url, model="fake", timeout_s=30.0), memory=ModeMemory())
         for seed in range(701, 707):
             g = new_game(GameSettings(), seed)
             seats = agent_seats(g, agents=2, role="random", llm=llm,
@@ -159,11 +164,14 @@ def test_a_game_against_a_hostile_model_says_only_plain_chat(tmp_path):
                 play(g, controllers=seats, sinks=[writer])
             for seat in seats.values():
                 seat.close()
+                refused.update(seat.agent.meeting.refused)
+                model_lines += seat.agent.meeting.model_lines
             rec = read_recording(path)
             assert check_invariants(rec, g.map) == []
             said += [e.text for e in rec.events if e.type == "chat" and e.player in seats]
     bad = {line: _clean(line) for line in said if _clean(line)}
-    print(f"{len(said) - len(bad)} of {len(said)} chat lines clean; hostile replies sent: {behaviour.sent}")
+    print(f"{len(said) - len(bad)} of {len(said)} chat lines clean; model lines said {model_lines}, "
+          f"refused {dict(refused)}; hostile replies sent: {behaviour.sent}")
     assert len(said) >= 30 and not bad, bad
     assert set(behaviour.sent) == {label for label, _ in HOSTILE_CHAT}  # every hostile kind was tried
     assert any("Red was near the body" in line for line in said)  # plain model lines are still said

@@ -20,7 +20,7 @@ from ..brain.actions import meeting_actions
 from ..brain.decision import VerifiedDecision
 from ..brain.memory import Memory
 from ..brain.prompt import Prompt, extra_info, load_prompt
-from ..brain.untrusted import CHAT_LIMIT, chat_block, chat_problem, plain_chat
+from ..brain.untrusted import CHAT_LIMIT, chat_block, chat_problem, name, plain_chat
 from ..ports import Observation
 from .persona import Persona
 
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 MAX_LINES = 3
 FIRST_LINE_AFTER_S = 1.0
 LINE_GAP_S = 3.0
-
-
 CHAT_SHOWN = 12  # the last messages a prompt shows
 
 
@@ -40,11 +38,11 @@ def meeting_prompt(obs: Observation, memory: Memory, persona: Persona | None) ->
     chat (each message fenced) as the user message."""
     m = obs.meeting
     assert m is not None
-    role = load_prompt(f"role_{obs.role}").format(name=obs.name)
+    role = load_prompt(f"role_{obs.role}").format(name=name(obs.name))
     system = load_prompt("meeting_say").format(role=role, persona=persona.describe() if persona else "")
-    victim = f", body of {m.victim_name}" if m.victim_name else ""
+    victim = f", body of {name(m.victim_name)}" if m.victim_name else ""
     user = load_prompt("meeting_turn").format(
-        caller=m.caller_name, reason=m.reason, victim=victim, extra=extra_info(obs, memory),
+        caller=name(m.caller_name), reason=m.reason, victim=victim, extra=extra_info(obs, memory),
         chat=chat_block(m.chat[-CHAT_SHOWN:]) or "(nobody has spoken yet)",
         own=" | ".join(memory.own_claims[-4:]) or "nothing yet")
     return Prompt(system, user)

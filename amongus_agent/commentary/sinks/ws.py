@@ -88,15 +88,15 @@ class WsServerSink:
         return f"{self.url}/?token={self.token}"
 
     def _check(self, connection: Any, request: Any) -> Any:
-        origin = request.headers.get("Origin")
-        if origin is not None and origin.rstrip("/") not in self.origins:
+        origins = request.headers.get_all("Origin")  # a browser always sends one; other clients need not
+        if any(o.rstrip("/") not in self.origins for o in origins) or len(origins) > 1:
             self.refused += 1
             return connection.respond(HTTPStatus.FORBIDDEN, "origin not allowed (see --feed-origin)\n")
         query = parse_qs(urlsplit(request.path).query)
         offered = (query.get("token") or [""])[0]
-        auth = request.headers.get("Authorization", "")
-        if auth.startswith("Bearer "):
-            offered = auth[7:].strip()
+        auth = request.headers.get_all("Authorization")
+        if len(auth) == 1 and auth[0].startswith("Bearer "):
+            offered = auth[0][7:].strip()
         if offered and hmac.compare_digest(offered.encode(), self.token.encode()):
             return None
         self.refused += 1
