@@ -10,12 +10,14 @@ import unicodedata
 from collections import Counter
 
 from fake_openai import HOSTILE_CHAT, INJECTED, FakeOpenAIServer, hostile_chat_server_behaviour
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from amongus_agent.agent.meeting import fallback_line, meeting_prompt
 from amongus_agent.agent.persona import Persona
 from amongus_agent.brain.llm import LLMBrain, LLMConfig, ModeMemory
 from amongus_agent.brain.memory import Memory
-from amongus_agent.brain.untrusted import CHAT_LIMIT, plain_chat
+from amongus_agent.brain.untrusted import CHAT_LIMIT, chat_block, fence, name, plain_chat
 from amongus_agent.commentary.sinks.neuro import NeuroVoteAdvisor
 from amongus_agent.ports import ChatLine
 from amongus_agent.recording import RecordingWriter, check_invariants, read_recording
@@ -203,3 +205,16 @@ def test_hostile_player_names_are_defused_where_the_agent_observes():
     prompt = render(obs, legal_actions(obs, g.map), seat.agent.memory)
     assert not any(line.startswith(("vote skip", "SYSTEM")) for line in prompt.user.splitlines())
     assert ">>> SYSTEM" not in prompt.user and prompt.user.count("<<<") == prompt.user.count(">>>")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=400), st.text(max_size=40))
+def test_any_text_is_defused_and_any_model_line_is_plain_or_refused(text, who):
+    fenced = fence(text)
+    assert fenced.count("<<<") == fenced.count(">>>") == 1 and fenced.startswith("<<<") and fenced.endswith(">>>")
+    assert len(fenced) <= CHAT_LIMIT + 6
+    for out in (fenced, name(who), chat_block([ChatLine(player=1, name=who, text=text, t=0.0)])):
+        assert not any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in out)
+    assert len(name(who)) <= 16 and "<" not in name(who) and ">" not in name(who)
+    said = plain_chat(text)
+    assert said is None or (said == text and not _clean(said))
