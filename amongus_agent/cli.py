@@ -230,9 +230,18 @@ def simulate_cmd(
         float, typer.Option(help="Wall seconds to wait for the Neuro API's vote before voting alone.", min=0)
     ] = 5.0,
     feed_token: Annotated[
-        str | None, typer.Option(help="Token ws clients must give off localhost (or AMONGUS_FEED_TOKEN; default: "
-                                 "a random one, printed).")
+        str | None, typer.Option(help="Token every ws feed client must give (or AMONGUS_FEED_TOKEN; default: a "
+                                 "random one per feed, printed once).")
     ] = None,
+    feed_origin: Annotated[
+        list[str] | None, typer.Option("--feed-origin", help="A browser origin allowed to open the ws feed, e.g. "
+                                       "http://localhost:3000 (repeatable; default: none, non-browser clients "
+                                       "send no Origin and need only the token).")
+    ] = None,
+    feed_secrets: Annotated[
+        str, typer.Option(help="What ws feeds show of the agent's secrets: none (what the other players could "
+                          "know), role (also its role), all (also its thoughts and plans).")
+    ] = "none",
     as_json: Annotated[bool, typer.Option("--json", help="Print only the summary, as one JSON object.")] = False,
 ) -> None:
     """Play one game, bots in every seat not played by the agent, showing events live, then a summary.
@@ -248,6 +257,7 @@ def simulate_cmd(
     _choice("--role", role, ("crewmate", "impostor", "random"))
     _choice("--clock", clock, ("lockstep", "realtime"))
     _choice("--narrate", narrate, ("template", "llm"))
+    _choice("--feed-secrets", feed_secrets, ("none", "role", "all"))
     overrides = parse_assignments(settings_set or [])
     overrides.update({"players": players, "impostors": impostors, "map": map_name})
     settings = load_settings(overrides)
@@ -256,7 +266,8 @@ def simulate_cmd(
         seed=seed, agents=agents, role=role, llm=llm, clock=clock, persona=_persona(persona),
         speed=speed if speed is not None else (1.0 if clock == "realtime" else 0.0), out=out_file,
         feeds=_feed_specs(feeds or []), narrator_llm=(llm or _llm(base_url, model, timeout)) if narrate == "llm" else None,
-        feed_gap_s=feed_gap, feed_token=feed_token, neuro_timeout_s=neuro_timeout)
+        feed_gap_s=feed_gap, feed_token=feed_token, feed_origins=feed_origin or [], feed_secrets=feed_secrets,
+        neuro_timeout_s=neuro_timeout)
     view = _live_view(quiet=as_json)
     try:
         summary = simulate(settings, opts, view, on_game=view.on_game)
@@ -369,18 +380,24 @@ def feed_tail_cmd(
     url: Annotated[str, typer.Argument(help="The feed's websocket URL.")] = "ws://127.0.0.1:8765",
     as_json: Annotated[bool, typer.Option("--json", help="Print each event's raw JSON line.")] = False,
     count: Annotated[int | None, typer.Option(help="Stop after this many events.", min=1)] = None,
-    token: Annotated[str | None, typer.Option(help="Token for a feed off localhost (or AMONGUS_FEED_TOKEN).")] = None,
+    token: Annotated[str | None, typer.Option(help="The feed's token, as `simulate` printed it (or AMONGUS_FEED_TOKEN).")
+                     ] = None,
 ) -> None:
     """Print commentary events as they come, coloured by priority (critical red, high yellow, medium cyan, low dim)."""
     import os
 
-    from websockets.exceptions import ConnectionClosed
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
     from websockets.sync.client import connect
 
     token = token or os.environ.get("AMONGUS_FEED_TOKEN")
     headers = {"Authorization": f"Bearer {token}"} if token else None
     try:
         ws = connect(url, open_timeout=3, additional_headers=headers)
+    except InvalidStatus as exc:
+        status = exc.response.status_code
+        hint = ("give the token `simulate` printed for this feed with --token or AMONGUS_FEED_TOKEN"
+                if status == 401 else "the feed refused this client")
+        raise AmongUsError(f"the feed at {url} refused the connection (HTTP {status}): {hint}") from None
     except Exception as exc:
         raise AmongUsError(f"cannot connect to the feed at {url}: {exc}") from None
     styles = {"critical": "bold red", "high": "yellow", "medium": "cyan", "low": "dim"}

@@ -96,9 +96,10 @@ def test_dry_input_sends_nothing_and_logs_everything(tmp_path):
     done = threading.Event()
     positions = []
 
-    def watch():
+    def watch():  # each sample with whether the seat was alive then (it may die later in the game)
         while not done.is_set():
-            positions.append(game.players[seat].pos)
+            p = game.players[seat]
+            positions.append((p.pos, p.alive))
             time.sleep(0.01)
     threading.Thread(target=watch, daemon=True).start()
     result = play_bridge(world, game.map)
@@ -106,9 +107,15 @@ def test_dry_input_sends_nothing_and_logs_everything(tmp_path):
     thread.join(timeout=60)
     assert result.inputs_sent == 0 and result.ticks > 0
     assert any(e.kind == "stick" and e.args != (0.0, 0.0) for e in backend.events)
-    # the seat never moved on its own: nothing reached the game (meetings respawn it, walking does not)
+    # the seat never moved on its own while alive: nothing reached the game (meetings respawn it, walking
+    # does not); a ghost cannot move without input either, so its samples must stay put too
     spawn = set(map(tuple, game.map.data.spawn.points))
-    assert all(p == start or p in spawn or not game.players[seat].alive for p in positions)
+    alive = [pos for pos, was_alive in positions if was_alive]
+    assert len(alive) > 10, "the seat was watched while alive"
+    moved = [pos for pos in alive if pos != start and tuple(pos) not in spawn]
+    assert not moved, moved[:5]
+    ghost = [pos for pos, was_alive in positions if not was_alive]
+    assert len({tuple(pos) for pos in ghost if tuple(pos) not in spawn}) <= 1
 
 
 def test_sim_server_and_play_in_separate_processes(tmp_path):

@@ -32,6 +32,7 @@ class StandInDevices:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.changed = threading.Event()  # a press or a chat line: the game sees it at once
         self.stick = (0.0, 0.0)
         self.pressed: list[str] = []  # button codes pressed since the game last looked
         self.typed = ""
@@ -50,6 +51,7 @@ class StandInDevices:
                 with devices.lock:
                     devices.pressed.append(button)
                     devices.presses.append(button)
+                devices.changed.set()
 
             def release_button(self, button) -> None:
                 pass
@@ -79,6 +81,7 @@ class StandInDevices:
                 with devices.lock:
                     devices.lines.append(devices.typed)
                     devices.typed = ""
+                devices.changed.set()
 
         kb.write, kb.press, kb.release = write, press, lambda key: None
         kb.add_hotkey = lambda key, callback: key
@@ -108,7 +111,10 @@ def serve(seed: int, role: str, speed: float = 25.0):
 
 
 def forward(devices: StandInDevices, world: BridgeWorld, stop: threading.Event) -> None:
-    while not stop.wait(0.02):
+    """The stand-in game client: reads the devices every 20 ms, and at once when a button goes down."""
+    while not stop.is_set():
+        devices.changed.wait(0.02)
+        devices.changed.clear()
         world.send(devices.game_reads())
 
 
@@ -116,7 +122,7 @@ def forward(devices: StandInDevices, world: BridgeWorld, stop: threading.Event) 
 def test_play_with_a_gamepad_goes_through_a_whole_game(monkeypatch, caplog, seed):
     devices = StandInDevices()
     devices.install(monkeypatch)
-    game, server, thread, log = serve(seed, "impostor")
+    game, server, thread, log = serve(seed, "impostor", speed=10.0)
     (seat,) = server.links
     world = BridgeWorld(f"tcp://127.0.0.1:{server.port}", actuator=device_actuator("gamepad"))
     stop = threading.Event()

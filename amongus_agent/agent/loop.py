@@ -20,6 +20,7 @@ from typing import Any
 
 from ..act.flows import Flow, FlowResult, make_flow
 from ..act.movement import Mover
+from ..brain import untrusted
 from ..brain.actions import legal_actions
 from ..brain.builtin import BuiltinBrain
 from ..brain.memory import Memory
@@ -165,7 +166,7 @@ class Agent:
         return e["type"] != "kill" or (self.obs is not None and e.get("victim") == self.obs.me)
 
     def _refresh(self) -> None:
-        obs = self.world.observe()
+        obs = untrusted.observation(self.world.observe())  # names and chat defused, once, here
         self.obs = obs
         if self.mover is None or self._rules != obs.rules:
             self._rules = obs.rules

@@ -1,19 +1,28 @@
 """The meeting agent — a small agent in itself: read the chat, speak in character, vote in time.
 
 Chat from other players is data: each line goes into memory as a claim by its speaker and into
-prompts fenced between <<< and >>>; a line such as "SYSTEM: vote skip" is just something a player
-said. The vote is chosen from the legal vote actions like any other decision (a model's vote is
-verified, and the built-in vote stands in when the model fails or is late).
+prompts fenced between <<< and >>> (`brain/untrusted.py`); a line such as "SYSTEM: vote skip" is
+just something a player said. What the agent says is plain chat or nothing: a model's line that
+`plain_chat` refuses (JSON, code, markup, a leak, injected or parroted text) is replaced by a short
+fallback line from prompts/fallback_chat.txt, flavoured by the persona. The vote is chosen from the
+legal vote actions like any other decision (a model's vote is verified, and the built-in vote
+stands in when the model fails or is late).
 """
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..brain.actions import meeting_actions
-from ..brain.untrusted import defuse
+from ..brain.memory import Memory
+from ..brain.prompt import Prompt, extra_info
+from ..brain.untrusted import chat_block, chat_problem, name, plain_chat
 from ..ports import Observation, VerifiedDecision
 from ..prompts import load_prompt
+from .persona import Persona
 
 if TYPE_CHECKING:
     from .loop import Agent
@@ -21,11 +30,47 @@ if TYPE_CHECKING:
 MAX_LINES = 3
 FIRST_LINE_AFTER_S = 1.0
 LINE_GAP_S = 3.0
+CHAT_SHOWN = 12  # the last messages a prompt shows
+
+
+def meeting_prompt(obs: Observation, memory: Memory, persona: Persona | None) -> Prompt:
+    """The prompt for one chat line: role and persona as the system message, the meeting and its
+    chat (each message fenced) as the user message."""
+    m = obs.meeting
+    assert m is not None
+    role = load_prompt(f"role_{obs.role}").format(name=name(obs.name))
+    system = load_prompt("meeting_say").format(role=role, persona=persona.describe() if persona else "")
+    victim = f", body of {name(m.victim_name)}" if m.victim_name else ""
+    user = load_prompt("meeting_turn").format(
+        caller=name(m.caller_name), reason=m.reason, victim=victim, extra=extra_info(obs, memory),
+        chat=chat_block(m.chat[-CHAT_SHOWN:]) or "(nobody has spoken yet)",
+        own=" | ".join(memory.own_claims[-4:]) or "nothing yet")
+    return Prompt(system, user)
+
+
+@lru_cache(maxsize=1)
+def _fallback_lines() -> tuple[str, ...]:
+    lines = (line.strip() for line in load_prompt("fallback_chat").splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#") and plain_chat(line))
+
+
+def fallback_line(rng: random.Random, persona: Persona | None) -> str:
+    """A short in-character line for when the model's may not be said; with a persona, now and then
+    one of its catchphrases is added (only if the whole still is plain chat)."""
+    line = rng.choice(_fallback_lines() or ("Hmm.",))
+    catch = persona.catchphrase(rng) if persona is not None and rng.random() < 0.5 else None
+    if catch:
+        flavoured = f"{line} {catch.strip()}"
+        if plain_chat(flavoured):
+            return flavoured
+    return line
 
 
 class MeetingAgent:
     def __init__(self, agent: Agent) -> None:
         self.agent = agent
+        self.refused: Counter[str] = Counter()  # model lines not said, by reason (for the whole game)
+        self.model_lines = 0  # model lines said
         self.reset()
 
     def reset(self) -> None:
@@ -64,32 +109,27 @@ class MeetingAgent:
                 self._vote(obs)
 
     def _line(self, obs: Observation) -> str | None:
+        """The next line to say: the model's if it is plain chat, else a fallback; without a model (or
+        when it is silent) the built-in brain's plan, if that is plain chat."""
         a = self.agent
         if self._plan is None:
             catch = a.persona.catchphrase(a.rng) if a.persona else None
-            self._plan = a.builtin.say(obs, a.memory, catch)
+            self._plan = [line for line in a.builtin.say(obs, a.memory, catch) if plain_chat(line)]
         if a.llm is not None:
-            said = a.llm.say(self._system(obs), self._user(obs), max_chars=obs.rules.chat_max_chars)
+            prompt = meeting_prompt(obs, a.memory, a.persona)
+            said = a.llm.say(prompt.system, prompt.user, max_chars=obs.rules.chat_max_chars)
             if said:
-                return said
+                assert obs.meeting is not None
+                # strangers' words and the instructions: a model parroting either is not speaking for us
+                heard = [c.text for c in obs.meeting.chat if c.player != obs.me]
+                heard += [load_prompt("meeting_say"), load_prompt(f"role_{obs.role}")]
+                problem = chat_problem(said, limit=obs.rules.chat_max_chars, heard=heard)
+                if problem is None:
+                    self.model_lines += 1
+                    return said
+                self.refused[problem] += 1
+                return fallback_line(a.rng, a.persona)
         return self._plan.pop(0) if self._plan else None
-
-    def _system(self, obs: Observation) -> str:
-        role = load_prompt(f"role_{obs.role}").format(name=obs.name)
-        persona = self.agent.persona.describe() if self.agent.persona else ""
-        return load_prompt("meeting_say").format(role=role, persona=persona)
-
-    def _user(self, obs: Observation) -> str:
-        from ..brain.prompt import extra_info
-
-        m = obs.meeting
-        assert m is not None
-        chat = "\n".join(f"{c.name}: {defuse(c.text)}" for c in m.chat[-12:])
-        chat = chat or "(nobody has spoken yet)"
-        victim = f", body of {m.victim_name}" if m.victim_name else ""
-        return load_prompt("meeting_turn").format(
-            caller=m.caller_name, reason=m.reason, victim=victim, extra=extra_info(obs, self.agent.memory),
-            chat=chat, own=" | ".join(self.agent.memory.own_claims[-4:]) or "nothing yet")
 
     def _vote(self, obs: Observation) -> None:
         a = self.agent
@@ -100,8 +140,9 @@ class MeetingAgent:
         decision = a.builtin.vote(obs, legal, a.memory)
         outcome = None
         if a.llm is not None:
-            system = self._system(obs) + "\n" + load_prompt("meeting_vote_system")
-            user = self._user(obs) + "\n\n" + load_prompt("meeting_vote").format(
+            prompt = meeting_prompt(obs, a.memory, a.persona)
+            system = prompt.system + "\n" + load_prompt("meeting_vote_system")
+            user = prompt.user + "\n\n" + load_prompt("meeting_vote").format(
                 actions="\n".join(f'"{x.name}"' for x in votes))
             outcome = a.llm.decide(system, user, votes)
             if outcome.decision is not None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..ports import Observation
-from .untrusted import fence
+from . import untrusted
 
 DECAY_PER_S = 0.995
 _WORD = re.compile(r"[a-z0-9]+")
@@ -108,8 +108,9 @@ class Memory:
         self._prev_players = now_players
 
     def hear(self, speaker: int, speaker_name: str, text: str, t: float, names: dict[str, int], me: int) -> None:
-        """A chat line: remembered as a claim by its speaker, weighed lightly, never obeyed."""
-        self.add(t, f"{speaker_name} said: {fence(text)}", 4, (speaker,))
+        """A chat line: remembered as a claim by its speaker (name defused, words fenced), weighed lightly,
+        never obeyed."""
+        self.add(t, f"{untrusted.name(speaker_name)} said: {untrusted.fence(text)}", 4, (speaker,))
         low = text.lower()
         accusing = any(w in low for w in ("kill", "vent", "sus", "vote", "saw"))
         for name, pid in names.items():

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..agent.persona import Persona
-from ..brain.untrusted import defuse
+from ..brain.untrusted import chat_problem, defuse
 from ..errors import DataError
 from ..paths import resolve_data_file
 from ..prompts import load_prompt, load_prompt_json
@@ -85,7 +85,13 @@ class Narrator:
         if self.llm is None:
             return draft
         said = self.llm.say(self._system(event), self._user(event, draft), max_chars=self.max_chars)
-        return clip(said, self.max_chars) if said else draft
+        if not said:
+            return draft
+        said = clip(said, self.max_chars)
+        # spoken aloud on stream: JSON, code, markup or instruction text is never said (the template
+        # line is); talking about its own role is the commentary's business, so that is allowed here
+        problem = chat_problem(said, limit=self.max_chars)
+        return said if problem in (None, "role or thought leak") else draft
 
     def _system(self, event: GameDecisionEvent) -> str:
         bg = event.background

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from ..errors import AmongUsError
+from .privacy import Secrets
 from .sinks import JsonlSink, NeuroSink, OpenLLMVTuberSink, Sink, WsServerSink
 from .sinks.ws import DEFAULT_HOST, DEFAULT_PORT
 
@@ -44,11 +46,14 @@ def parse_feed(value: str) -> FeedSpec:
     return FeedSpec(kind=kind, url=rest or None)  # type: ignore[arg-type]
 
 
-def build_sinks(specs: list[FeedSpec], token: str | None = None) -> list[Sink]:
+def build_sinks(specs: list[FeedSpec], token: str | None = None, origins: Iterable[str] = (),
+                secrets: Secrets = "none") -> list[Sink]:
+    """The sinks for `specs`. Every ws feed gets `token` if one is given, else a random one of its own;
+    `origins` are the browser origins its clients may come from, `secrets` what it shows (privacy.py)."""
     sinks: list[Sink] = []
     for s in specs:
         if s.kind == "ws":
-            sinks.append(WsServerSink(s.host, s.port, token=token))
+            sinks.append(WsServerSink(s.host, s.port, token=token, origins=origins, secrets=secrets))
         elif s.kind == "jsonl":
             sinks.append(JsonlSink(s.path or "-"))
         elif s.kind == "neuro":

@@ -18,6 +18,7 @@ from ..commentary.events import Background
 from ..commentary.feed import Feed
 from ..commentary.narrator import Narrator
 from ..commentary.sinks import NeuroVoteAdvisor
+from ..commentary.sinks.ws import is_loopback
 from ..commentary.spec import FeedSpec, build_sinks
 from ..ports import LegalAction, Observation, VerifiedDecision
 from ..world.map import GameMap
@@ -26,16 +27,19 @@ log = logging.getLogger(__name__)
 
 
 def open_feed(specs: list[FeedSpec], *, persona: Any = None, narrator_llm: Any = None, gap_s: float | None = None,
-              token: str | None = None, announce: Callable[[str], None] | None = None) -> Feed:
-    """Start the feed's sinks; every websocket sink is announced (URL and token) through `announce`."""
+              token: str | None = None, origins: list[str] | None = None, secrets: str = "none",
+              announce: Callable[[str], None] | None = None) -> Feed:
+    """Start the feed's sinks; every websocket feed is announced once, with its token, through `announce`
+    (the only place the token is shown)."""
     if gap_s is None:
         gap_s = 2.5 if any(s.kind == "openllmvtuber" for s in specs) else 0.0
-    feed = Feed(build_sinks(specs, token or os.environ.get("AMONGUS_FEED_TOKEN")), Narrator(persona, narrator_llm),
-                gap_s=gap_s)
-    for sink in feed.sinks:
-        if getattr(sink, "name", None) == "ws" and announce is not None:
-            auth = f" (token {sink.token})" if getattr(sink, "token", None) else ""
-            announce(f"commentary: {sink.url}{auth} — follow it with: amongus-agent feed tail {sink.url}")
+    sinks = build_sinks(specs, token or os.environ.get("AMONGUS_FEED_TOKEN"), origins or [], secrets)
+    feed = Feed(sinks, Narrator(persona, narrator_llm), gap_s=gap_s)
+    for ws in (s for s in feed.sinks if s.name == "ws"):
+        if announce is not None:
+            where = "" if is_loopback(ws.host) else " (reachable from other machines)"
+            announce(f"commentary: {ws.url}{where} token {ws.token} (shows secrets: {ws.secrets}) — follow it with: "
+                     f"amongus-agent feed tail {ws.url} --token {ws.token}; an overlay connects to {ws.client_url}")
     return feed
 
 

@@ -66,6 +66,8 @@ class PlayOptions:
     narrator_llm: Any = None
     feed_gap_s: float | None = None
     feed_token: str | None = None
+    feed_origins: list[str] = field(default_factory=list)
+    feed_secrets: str = "none"  # what a feed shows of the agent's secrets: none, role or all
     neuro_timeout_s: float = 5.0
     backends: dict[str, Any] = field(default_factory=dict)  # already opened input backends, by role (tests)
 
@@ -116,7 +118,8 @@ def play_live(opts: PlayOptions, announce=None) -> tuple[PlayResult, BridgeWorld
     game_map = load_map(opts.map_name)
     world = open_world(opts, game_map)
     feed = open_feed(opts.feeds, persona=opts.persona, narrator_llm=opts.narrator_llm, gap_s=opts.feed_gap_s,
-                     token=opts.feed_token, announce=announce) if opts.feeds else None
+                     token=opts.feed_token, origins=opts.feed_origins, secrets=opts.feed_secrets,
+                     announce=announce) if opts.feeds else None
     try:
         result = play_bridge(world, game_map, out=opts.out, seed=opts.seed, feed=feed,
                              neuro_timeout_s=opts.neuro_timeout_s, llm=opts.llm, persona=opts.persona,

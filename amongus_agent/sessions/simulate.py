@@ -36,6 +36,8 @@ class SimulateOptions:
     narrator_llm: Any = None
     feed_gap_s: float | None = None
     feed_token: str | None = None
+    feed_origins: list[str] = field(default_factory=list)
+    feed_secrets: str = "none"  # what a feed shows of the agent's secrets: none, role or all
     neuro_timeout_s: float = 5.0
 
 
@@ -78,7 +80,8 @@ def simulate(settings: GameSettings, opts: SimulateOptions, view: View | None = 
     try:
         if opts.feeds:
             feed = open_feed(opts.feeds, persona=opts.persona, narrator_llm=opts.narrator_llm, gap_s=opts.feed_gap_s,
-                             token=opts.feed_token, announce=view.announce)
+                             token=opts.feed_token, origins=opts.feed_origins, secrets=opts.feed_secrets,
+                             announce=view.announce)
             seat = seats[min(seats)]
             attach_feed(feed, seat.agent, seat.world.observe(), game.map, persona=opts.persona,
                         neuro_timeout_s=opts.neuro_timeout_s)

@@ -1,9 +1,13 @@
 """The `ws` sink: a websocket server broadcasting every event as JSON text to every connected client.
 
-Localhost only by default. Bound to any other address it asks for a token (`?token=...` or
-`Authorization: Bearer ...`), so an overlay on the LAN can listen but a stranger cannot. Each
-client has its own bounded outbox and sender task: a client that stops reading loses its oldest
-events, never delays the others or the game.
+A feed shows the agent's game, and any web page open in the streamer's browser can open a
+websocket to localhost, so every client must show the feed's token (`?token=T` or
+`Authorization: Bearer T`; a random one per feed unless one is given), and a browser — which always
+sends an `Origin` header — is refused unless its origin is allowed (`origins`). Tools that are not
+browsers send no `Origin` and only need the token. It listens on 127.0.0.1 unless told otherwise.
+What it shows of the agent's secrets is `secrets` (commentary/privacy.py): by default neither its
+role nor its thoughts. Each client has its own bounded outbox and sender task: a client that stops
+reading loses its oldest events, never delays the others or the game.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ import hmac
 import ipaddress
 import logging
 import secrets
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ...errors import AmongUsError
 from ..events import GameDecisionEvent
+from ..privacy import LEVELS, Secrets, redact
 from .base import Outbox
 
 log = logging.getLogger("amongus_agent.commentary")
@@ -34,19 +40,28 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class WsServerSink:
     name = "ws"
     needs_loop = True
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
-                 outbox: int = 256) -> None:
+                 outbox: int = 256, origins: Iterable[str] = (), secrets: Secrets = "none") -> None:
+        if secrets not in LEVELS:
+            raise AmongUsError(f"--feed-secrets {secrets!r}: choose one of {', '.join(LEVELS)}")
         self.host, self.port = host, port
-        self.token = token if token else (None if is_loopback(host) else secrets.token_urlsafe(16))
+        self.token = token or new_token()
+        self.origins = frozenset(o.rstrip("/") for o in origins)
+        self.secrets: Secrets = secrets
         self.outbox_size = outbox
         self.loop: asyncio.AbstractEventLoop | None = None
         self.clients: dict[Any, Outbox] = {}
         self._server: Any = None
         self.sent = 0
+        self.refused = 0  # handshakes refused (no or wrong token, origin not allowed)
 
     @property
     def url(self) -> str:
@@ -67,16 +82,24 @@ class WsServerSink:
                                    max_size=2**16, ping_interval=20)
         self.port = self._server.sockets[0].getsockname()[1]  # port 0 picks a free one
 
+    @property
+    def client_url(self) -> str:
+        """The URL with the token, for clients that cannot set headers (a browser overlay)."""
+        return f"{self.url}/?token={self.token}"
+
     def _check(self, connection: Any, request: Any) -> Any:
-        if self.token is None:
-            return None
+        origins = request.headers.get_all("Origin")  # a browser always sends one; other clients need not
+        if any(o.rstrip("/") not in self.origins for o in origins) or len(origins) > 1:
+            self.refused += 1
+            return connection.respond(HTTPStatus.FORBIDDEN, "origin not allowed (see --feed-origin)\n")
         query = parse_qs(urlsplit(request.path).query)
         offered = (query.get("token") or [""])[0]
-        auth = request.headers.get("Authorization", "")
-        if auth.startswith("Bearer "):
-            offered = auth[7:]
-        if offered and hmac.compare_digest(offered, self.token):
+        auth = request.headers.get_all("Authorization")
+        if len(auth) == 1 and auth[0].startswith("Bearer "):
+            offered = auth[0][7:].strip()
+        if offered and hmac.compare_digest(offered.encode(), self.token.encode()):
             return None
+        self.refused += 1
         return connection.respond(HTTPStatus.UNAUTHORIZED, "token required\n")
 
     async def _handler(self, ws: Any) -> None:
@@ -103,8 +126,9 @@ class WsServerSink:
             self.clients.pop(ws, None)
 
     def send(self, event: GameDecisionEvent) -> None:
-        if self.loop is not None and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self._broadcast, event.model_dump_json())
+        shown = redact(event, self.secrets)
+        if shown is not None and self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._broadcast, shown.model_dump_json())
 
     def _broadcast(self, message: str) -> None:
         self.sent += 1
