@@ -8,6 +8,7 @@ scripts can read it without parsing the human view.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -592,24 +593,44 @@ def sim_server_cmd(
     role: Annotated[str, typer.Option(help="Role of the served seats: crewmate, impostor or random.")] = "random",
     speed: Annotated[float, typer.Option(help="Game seconds per wall second.", min=0.1)] = 1.0,
     wait: Annotated[float, typer.Option(help="Seconds to wait for clients before starting.", min=0)] = 30.0,
+    token: Annotated[str | None, typer.Option(
+        help="Clients must send this token in their join (or AMONGUS_BRIDGE_TOKEN); one is made up and printed "
+             "when listening beyond localhost without one.")] = None,
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Recording of the whole game.")] = None,
     settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
     """Run a simulated game in (scaled) real time and serve it over the bridge protocol (docs/bridge.md)."""
+    import ipaddress
+    import secrets
+
     from .sessions.sim_server import SimServer
     from .sim.runner import new_game
     from .sim.settings import load_settings, parse_assignments
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
     game = new_game(load_settings(parse_assignments(settings_set or [])), seed)
+    token = token or os.environ.get("AMONGUS_BRIDGE_TOKEN") or None
     try:
-        server = SimServer(game, agents=agents, role=role, speed=speed, host=host, port=port, out=out_file, wait_s=wait)
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    made_up = token is None and not local
+    if made_up:
+        token = secrets.token_urlsafe(16)
+    try:
+        server = SimServer(game, agents=agents, role=role, speed=speed, host=host, port=port, out=out_file, wait_s=wait,
+                           token=token)
     except OSError as exc:
         raise AmongUsError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    err.print(f"sim-server: seed {seed}, {agents} seat(s) at tcp://{host}:{server.port}, speed {speed}x", soft_wrap=True)
+    err.print(f"sim-server: seed {seed}, {agents} seat(s) at tcp://{host}:{server.port}, speed {speed}x"
+              + (", token required" if token else ""), soft_wrap=True, markup=False)
+    if made_up:
+        err.print(f"sim-server: token {token} (pass it to play --token)", soft_wrap=True, markup=False)
     result = server.serve()
-    summary = result.as_dict() | {"recording": str(out_file) if out_file else None, "malformed_lines": server.malformed}
+    summary = result.as_dict() | {"recording": str(out_file) if out_file else None, "malformed_lines": server.malformed,
+                                  "refused": server.refused, "frames_dropped": server.frames_dropped,
+                                  "end_undelivered": server.undelivered}
     if as_json:
         print(json.dumps(summary))
     else:
@@ -628,9 +649,18 @@ def play_cmd(
     map_name: MapOption = "skeld",
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The agent's recording of the game.")] = None,
     persona: Annotated[Path | None, typer.Option(help="Persona JSON.")] = None,
+    seat: Annotated[int | None, typer.Option(help="Seat (player id) to join; default: any free seat.", min=0,
+                                             max=14)] = None,
+    player: Annotated[str | None, typer.Option("--player", help="Join the seat of this player name instead.")] = None,
+    token: Annotated[str | None, typer.Option(help="The bridge's token (or AMONGUS_BRIDGE_TOKEN).")] = None,
+    retries: Annotated[int, typer.Option(help="Reconnect attempts in a row without a frame before giving up.",
+                                         min=0, max=100)] = 8,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
-    """Play live: the agent loop in real time against a bridge, inputs to the bridge, a gamepad, or nowhere."""
+    """Play live: the agent loop in real time against a bridge, inputs to the bridge, a gamepad, or nowhere.
+
+    Exit status 1 when the game is lost (the bridge gone for good before the game's end).
+    """
     from .live.client import BridgeWorld
     from .sessions.play import DeviceInput, play_bridge
     from .world.map import load_map
@@ -653,18 +683,22 @@ def play_cmd(
             raise typer.BadParameter("the TimShaw mod's files take no input: use gamepad or dry", param_hint="--input")
         world = TimShawWorld(bridge.split(":", 1)[1], game_map, load_tasks(game_map.name, game_map))
     else:
-        world = BridgeWorld(bridge)
+        world = BridgeWorld(bridge, seat=seat, name=player, token=token or os.environ.get("AMONGUS_BRIDGE_TOKEN"),
+                            game_map=game_map, retries=retries)
     result = play_bridge(world, game_map, device=device, out=out_file, llm=llm, persona=person, clock="realtime")
     summary = {"seat": world.hello.seat if world.hello else None, "frames": result.frames,
-               "ticks": result.ticks, "winner": result.winner, "reason": result.reason,
+               "ticks": result.ticks, "winner": result.winner, "reason": result.reason, "lost": result.lost,
                "reconnects": result.reconnects, "malformed_lines": result.malformed, "inputs_sent": result.inputs_sent,
                "inputs_logged": result.inputs_logged, "recording": str(out_file) if out_file else None}
     if device is not None and input_mode == "dry":
         summary["dry_events"] = len(device.backend.events)
     if as_json:
         print(json.dumps(summary))
-    else:
+    elif result.lost is None:
         out.print(f"game over: {result.winner} ({result.reason}); {result.frames} frames, {result.ticks} ticks")
+    if result.lost is not None:
+        err.print(f"play: game lost: {result.lost}", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
 
 
 @app.command("record-map")

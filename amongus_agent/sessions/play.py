@@ -3,7 +3,8 @@
 One agent tick per frame received. Inputs go to the bridge (for mods and the simulator that accept
 them), to a device backend (a virtual gamepad for the real client), or nowhere (`dry`: every
 intended input is logged, nothing is sent). The loop survives the bridge dropping — the world
-reconnects and the agent keeps its memory — and releases every input at the end.
+reconnects and the agent keeps its memory — and releases every input at the end. A game that
+ends without its `end` (the bridge gone for good) is reported as lost, with why.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class PlayResult:
     malformed: int
     inputs_sent: int
     inputs_logged: int
+    lost: str | None = None  # why the game was lost (no end received), else None
 
 
 class DeviceInput:
@@ -69,10 +71,12 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, device:
     agent = Agent(world, game_map, rng=random.Random(seed), speed=speed, tick_s=tick_s, **agent_options)
     writer = None
     seen = ticks = sent = 0
+    lost = None
     try:
         while world.end is None:
             if not world.wait_frame(seen, timeout=SILENCE_S):
-                log.warning("play: no frame for %.0f s, stopping", SILENCE_S)
+                lost = f"no frame for {SILENCE_S:.0f} s"
+                log.warning("play: %s, stopping", lost)
                 break
             if world.closed and world.frames == seen:
                 break
@@ -100,9 +104,11 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, device:
         if writer is not None:
             writer.close()
         world.close()
+    if world.end is None:
+        lost = getattr(world, "lost", None) or lost or "the state source closed before the game's end"
     return PlayResult(world.frames, ticks, world.end.winner if world.end else None,
                       world.end.reason if world.end else None, world.reconnects, world.malformed, sent,
-                      device.count if device else 0)
+                      device.count if device else 0, lost if world.end is None else None)
 
 
 def _take(world: BridgeWorld) -> Input:

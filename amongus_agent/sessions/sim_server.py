@@ -1,21 +1,27 @@
 """The simulator as a bridge server: a game in (scaled) real time, one TCP connection per agent seat.
 
 A dry-run this way crosses a process boundary exactly as live play does: the agent sees frames
-and sends inputs, nothing else. Bots play every other seat. Seats are handed out in connection
-order; a seat whose client drops stands idle until a client connects again and takes it back.
+and sends inputs, nothing else. Bots play every other seat. A connection takes a seat only by
+its handshake (`join`, with the token when the server has one), so a stray or hostile connection
+holds nothing; a seat whose client drops stands idle until a client joins it again. Each client
+has its own outbox and writer thread: a client that reads slowly or never loses its own frames,
+and the game never waits for it.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import random
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..live.protocol import End, Frame, Hello, Input, dump
+from ..live.limits import Limits
+from ..live.protocol import End, Error, Frame, Hello, Input, Join, dump
 from ..live.reader import LineReader
 from ..recording import RecordingWriter
 from ..sim.bots import make_bot
@@ -23,9 +29,11 @@ from ..sim.engine import Game
 from ..sim.runner import GameResult
 from ..sim.seat_view import SimWorld
 from ..sim.state import PlayerInput
+from .outbox import Outbox
 from .seats import pick_seats
 
 log = logging.getLogger(__name__)
+MAX_PENDING = 8  # connections that have not joined yet; more evict the oldest
 
 
 @dataclass(slots=True)
@@ -39,6 +47,7 @@ class SeatLink:
     pending: list[Input] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     reader: LineReader = field(default_factory=LineReader)
+    outbox: Outbox | None = None
 
     def take(self) -> PlayerInput:
         with self.lock:
@@ -67,19 +76,30 @@ class SeatLink:
 
 class SimServer:
     def __init__(self, game: Game, *, agents: int = 1, role: str = "random", speed: float = 1.0,
-                 host: str = "127.0.0.1", port: int = 7777, out: Path | None = None, wait_s: float = 30.0) -> None:
+                 host: str = "127.0.0.1", port: int = 7777, out: Path | None = None, wait_s: float = 30.0,
+                 token: str | None = None, handshake_s: float = 5.0, drain_s: float = 2.0) -> None:
         self.game = game
         self.speed = speed
         self.wait_s = wait_s
         self.out = out
+        self.token = token
+        self.handshake_s = handshake_s
+        self.drain_s = drain_s
         seats = pick_seats(game, agents, role, random.Random(f"seats:{game.seed}"))
-        self.links = {s: SeatLink(s, SimWorld(game, s)) for s in seats}
+        self.links = {s: SeatLink(s, SimWorld(game, s), reader=LineReader(Limits.for_server(len(game.players))))
+                      for s in seats}
         self.bots = {p.id: make_bot(game, p.id, random.Random(game.rng.getrandbits(64)))
                      for p in game.players if p.id not in self.links}
         self._sock = socket.create_server((host, port))
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
+        self._seating = threading.Lock()  # one handshake at a time takes a seat
+        self._pending: deque[socket.socket] = deque()  # connections yet to join, oldest first
         self.malformed = 0
+        self.handshake_malformed = 0  # malformed lines before a join
+        self.refused = 0  # handshakes refused (bad token, seat taken, no join in time...)
+        self.frames_dropped = 0  # frames a slow reader never got (newer ones replaced them)
+        self.undelivered: list[int] = []  # seats whose client never took the end of the game
 
     # ------------------------------------------------------------------ connections
 
@@ -92,19 +112,21 @@ class SimServer:
                 continue
             except OSError:
                 return
-            free = next((link for link in self.links.values() if link.conn is None), None)
-            if free is None:
-                conn.close()
-                continue
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            free.conn = conn
-            p = self.game.players[free.seat]
-            self._send(free, Hello(seat=free.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
-                                   player_speed=self.game.settings.player_speed))
-            threading.Thread(target=self._read_loop, args=(free, conn), daemon=True).start()
+            with self._seating:
+                self._pending.append(conn)
+                while len(self._pending) > MAX_PENDING:  # a crowd of silent connections: the oldest goes
+                    _cut(self._pending.popleft())
+            threading.Thread(target=self._client, args=(conn,), daemon=True, name="bridge-client").start()
 
-    def _read_loop(self, link: SeatLink, conn: socket.socket) -> None:
+    def _client(self, conn: socket.socket) -> None:
+        """One connection: the handshake, then its input lines until it closes. Survives any line."""
+        reader = LineReader(Limits.for_server(len(self.game.players)))
+        link = None
         try:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            link = self._handshake(conn, reader)
+            if link is None:
+                return
             while not self._stop.is_set():
                 data = conn.recv(65536)
                 if not data:
@@ -116,25 +138,108 @@ class SimServer:
         except OSError:
             pass
         finally:
-            if link.conn is conn:
-                link.conn = None
-                link.stick = (0.0, 0.0)
+            with self._seating:
+                if conn in self._pending:
+                    self._pending.remove(conn)
+            if link is not None and link.conn is conn:
+                self._unseat(link)
+            elif link is None:
+                _cut(conn)
+
+    def _handshake(self, conn: socket.socket, reader: LineReader) -> SeatLink | None:
+        """Read lines until a `join` (or the time is up); seat the client or tell it why not."""
+        deadline = time.monotonic() + self.handshake_s
+        join = None
+        while join is None:
+            left = deadline - time.monotonic()
+            if left <= 0 or self._stop.is_set():
+                self.handshake_malformed += reader.malformed
+                return self._refuse(conn, f"no join within {self.handshake_s:g} s (see docs/bridge.md)")
+            conn.settimeout(left)
+            try:
+                data = conn.recv(4096)
+            except TimeoutError:
+                continue
+            if not data:
+                return None
+            for message in reader.feed(data):
+                if isinstance(message, Join):
+                    join = message
+                    break
+        self.handshake_malformed += reader.malformed
+        if self.token is not None and not hmac.compare_digest((join.token or "").encode(), self.token.encode()):
+            return self._refuse(conn, "wrong or missing token (sim-server --token)")
+        with self._seating:
+            link, why = self._pick(join)
+            if link is None:
+                return self._refuse(conn, why)
+            if conn in self._pending:
+                self._pending.remove(conn)
+            conn.settimeout(None)
+            link.reader.reset()
+            link.pending.extend(m for m in link.reader.feed(reader.rest()) if isinstance(m, Input))  # sent with the join
+            outbox = Outbox(conn, label=f"seat {link.seat}")
+            p = self.game.players[link.seat]
+            outbox.message(dump(Hello(seat=link.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
+                                      player_speed=self.game.settings.player_speed, players=len(self.game.players))))
+            link.outbox, link.conn = outbox, conn  # the hello is queued before the game can queue a frame
+        log.info("bridge: seat %d joined", link.seat)
+        return link
+
+    def _pick(self, join: Join) -> tuple[SeatLink | None, str]:
+        served = sorted(self.links)
+        if join.seat is not None:
+            link = self.links.get(join.seat)
+            if link is None:
+                return None, f"seat {join.seat} is not served here (served: {served})"
+        elif join.name is not None:
+            link = next((self.links[s] for s in served if self.game.players[s].name.lower() == join.name.lower()),
+                        None)
+            if link is None:
+                return None, f"no served seat plays {join.name!r} (served: {served})"
+        else:
+            link = next((self.links[s] for s in served if self.links[s].conn is None), None)
+            if link is None:
+                return None, f"every served seat is taken ({served})"
+        if link.conn is not None:
+            return None, f"seat {link.seat} is taken by another client"
+        return link, ""
+
+    def _refuse(self, conn: socket.socket, why: str) -> None:
+        self.refused += 1
+        log.warning("bridge: refused a client: %s", why)
+        try:
+            conn.settimeout(1.0)
+            conn.sendall(dump(Error(message=why)))
+        except OSError:
+            pass
+        _cut(conn)
+        return None
+
+    def _unseat(self, link: SeatLink) -> None:
+        with self._seating:
+            outbox, link.conn, link.outbox = link.outbox, None, None
+            link.stick = (0.0, 0.0)
+        if outbox is not None:
+            self.frames_dropped += outbox.dropped
+            outbox.close()
 
     def _send(self, link: SeatLink, message) -> None:
-        conn = link.conn
-        if conn is None:
+        outbox = link.outbox
+        if outbox is None:
             return
-        try:
-            conn.sendall(dump(message))
-        except OSError:
-            link.conn = None
+        if isinstance(message, Frame):
+            outbox.frame(dump(message))
+        else:
+            outbox.message(dump(message))
 
     # ------------------------------------------------------------------ the game
 
     def serve(self) -> GameResult:
         threading.Thread(target=self._accept_loop, daemon=True).start()
         deadline = time.monotonic() + self.wait_s
-        while any(link.conn is None for link in self.links.values()) and time.monotonic() < deadline:
+        while (any(link.conn is None for link in self.links.values()) and time.monotonic() < deadline
+               and not self._stop.is_set()):
             time.sleep(0.02)
         game = self.game
         result = GameResult(game.seed, "", "", 0.0, 0, tasks_total=game.tasks_total)
@@ -175,17 +280,37 @@ class SimServer:
             self.close()
         result.winner, result.reason = game.winner or "", game.reason or ""
         result.duration_s, result.ticks, result.tasks_done = game.t, game.tick, game.tasks_done
-        self.malformed = sum(link.reader.malformed for link in self.links.values())
+        self.malformed = self.handshake_malformed + sum(link.reader.malformed for link in self.links.values())
         return result
 
     def close(self) -> None:
+        """Stop serving; every client gets up to `drain_s` to take what it is owed (the end), then is cut."""
+        already = self._stop.is_set()
         self._stop.set()
-        for link in self.links.values():
-            conn, link.conn = link.conn, None  # the reader thread may clear it at the same moment
-            if conn is not None:
-                try:
-                    conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                conn.close()
         self._sock.close()
+        if already:
+            return
+        deadline = time.monotonic() + self.drain_s
+        for link in self.links.values():
+            with self._seating:
+                outbox, conn, link.outbox, link.conn = link.outbox, link.conn, None, None
+            if outbox is not None:
+                if not outbox.close(max(0.0, deadline - time.monotonic())):
+                    self.undelivered.append(link.seat)
+                    log.warning("bridge: seat %d did not take the end of the game (%s)", link.seat,
+                                outbox.failed or "not reading")
+                self.frames_dropped += outbox.dropped
+            if conn is not None:
+                _cut(conn)
+        with self._seating:
+            for conn in self._pending:
+                _cut(conn)
+            self._pending.clear()
+
+
+def _cut(conn: socket.socket) -> None:
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    conn.close()

@@ -1,0 +1,273 @@
+"""A hostile or broken peer on either end of the bridge: it loses its own frames, never the game.
+
+Each test here reproduces one defect of issue 10 (it failed before the fix). Verdicts never
+depend on machine speed: the properties are counted (ticks played, lines counted, messages
+received); the timeouts are safety nets only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from amongus_agent.live.client import BridgeWorld
+from amongus_agent.live.protocol import End, Frame, Hello, Input, Join, dump
+from amongus_agent.sessions.play import play_bridge
+from amongus_agent.sessions.sim_server import SimServer
+from amongus_agent.sim.runner import new_game
+from amongus_agent.sim.seat_view import SimWorld
+from amongus_agent.sim.settings import GameSettings
+
+SAFETY_S = 120.0  # a net for a hung test, never a verdict
+DEEP = b"[" * 200_000 + b"]" * 200_000
+HUGE_INT = b'{"type":"input","v":1,"kill_target":' + b"9" * 5000 + b"}"
+HUGE_INT_FRAME = b'{"type":"frame","v":1,"t":' + b"7" * 5000 + b"}"
+
+
+def _server(agents=1, speed=1000.0, wait_s=30.0, seed=4, **kw):
+    game = new_game(GameSettings(), seed)
+    server = SimServer(game, agents=agents, role="crewmate", speed=speed, port=0, wait_s=wait_s, **kw)
+    box: dict = {}
+    thread = threading.Thread(target=lambda: box.setdefault("result", server.serve()), daemon=True)
+    thread.start()
+    return game, server, thread, box
+
+
+def _connect(port: int, rcvbuf: int | None = None) -> socket.socket:
+    sock = socket.socket()
+    if rcvbuf:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    sock.connect(("127.0.0.1", port))
+    sock.settimeout(SAFETY_S)
+    return sock
+
+
+def _lines(sock: socket.socket) -> list[dict]:
+    """Everything the server sends until it closes the connection."""
+    data = bytearray()
+    while chunk := sock.recv(1 << 16):
+        data += chunk
+    return [json.loads(line) for line in data.splitlines() if line.strip()]
+
+
+def _wait(predicate, what: str) -> None:
+    deadline = time.monotonic() + SAFETY_S
+    while not predicate():
+        assert time.monotonic() < deadline, f"safety net: still waiting for {what}"
+        time.sleep(0.005)
+
+
+# ---------------------------------------------------------------------------- the server's send side
+
+def test_a_client_that_never_reads_does_not_stop_the_game():
+    game, server, thread, box = _server(agents=1, speed=1000.0)
+    hostile = _connect(server.port, rcvbuf=4096)
+    hostile.sendall(dump(Join(seat=next(iter(server.links)))))  # takes the seat, then never reads a byte
+    thread.join(SAFETY_S)
+    hostile.close()
+    assert not thread.is_alive(), "the game stalled behind a client that does not read"
+    assert game.over and box["result"].ticks == game.tick > 1000
+    assert server.frames_dropped > 0  # the slow reader lost frames: its own loss, counted
+
+
+def test_a_client_that_reads_late_still_gets_the_end():
+    game, server, thread, box = _server(agents=1, speed=1000.0, drain_s=SAFETY_S)
+    late = _connect(server.port, rcvbuf=4096)
+    late.sendall(dump(Join(seat=next(iter(server.links)))))
+    _wait(lambda: game.over, "the game to end")  # it read nothing during the whole game
+    received = _lines(late)
+    thread.join(SAFETY_S)
+    assert received[0]["type"] == "hello" and received[-1] == json.loads(dump(End(winner=game.winner,
+                                                                                 reason=game.reason)))
+    frames = [m for m in received if m["type"] == "frame"]
+    assert 0 < len(frames) < game.tick  # frames dropped (newest wins), the end was not
+
+
+# ---------------------------------------------------------------------------- the handshake
+
+def test_a_connection_without_a_handshake_takes_no_seat():
+    game, server, thread, box = _server(agents=1, speed=1000.0, handshake_s=SAFETY_S)
+    squatter = _connect(server.port)  # connects, says nothing
+    world = BridgeWorld(f"tcp://127.0.0.1:{server.port}", connect_timeout=SAFETY_S)
+    try:
+        _wait(lambda: world.hello is not None or world.closed, "a hello")
+        assert world.hello is not None and world.hello.seat in server.links
+    finally:
+        world.close()
+        squatter.close()
+        server.close()
+
+
+def test_a_second_client_for_a_taken_seat_is_refused_with_a_message():
+    game, server, thread, box = _server(agents=1, speed=1000.0)
+    (seat,) = server.links
+    first = _connect(server.port)
+    first.sendall(dump(Join(seat=seat)))
+    _wait(lambda: server.links[seat].conn is not None, "the first client to sit down")
+    second = _connect(server.port)
+    second.sendall(dump(Join(seat=seat)))
+    (reply,) = _lines(second)
+    server.close()
+    first.close()
+    assert reply["type"] == "error" and f"seat {seat}" in reply["message"] and "taken" in reply["message"]
+
+
+def test_the_token_is_required_when_the_server_has_one():
+    game, server, thread, box = _server(agents=1, speed=1000.0, token="s3cret")
+    (seat,) = server.links
+    try:
+        wrong = _connect(server.port)
+        wrong.sendall(dump(Join(seat=seat, token="guess")))
+        (reply,) = _lines(wrong)
+        assert reply["type"] == "error" and "token" in reply["message"]
+        right = _connect(server.port)
+        right.sendall(dump(Join(seat=seat, token="s3cret")))
+        hello = json.loads(right.makefile("rb").readline())
+        assert hello["type"] == "hello" and hello["seat"] == seat
+        right.close()
+    finally:
+        server.close()
+
+
+def test_play_gives_up_with_a_message_when_the_seat_is_taken():
+    game, server, thread, box = _server(agents=1, speed=1.0)
+    (seat,) = server.links
+    owner = _connect(server.port)
+    owner.sendall(dump(Join(seat=seat)))
+    _wait(lambda: server.links[seat].conn is not None, "the owner to sit down")
+    world = BridgeWorld(f"tcp://127.0.0.1:{server.port}", connect_timeout=SAFETY_S, backoff=(0.001, 0.01))
+    try:
+        _wait(lambda: world.closed, "the client to give up")
+        assert world.frames == 0 and world.reconnects <= world.retries
+        assert world.lost is not None and "taken" in world.lost
+    finally:
+        world.close()
+        owner.close()
+        server.close()
+
+
+def test_reconnect_backoff_grows_with_jitter_and_is_capped():
+    world = BridgeWorld.__new__(BridgeWorld)
+    world.backoff = (0.1, 2.0)
+    import random
+
+    world._rng = random.Random(3)
+    delays = [world._delay(k) for k in range(12)]
+    assert all(0 <= d <= 2.0 for d in delays)
+    assert max(delays[:2]) <= 0.2 and max(delays[6:]) > 0.2  # grows
+    assert len(set(delays)) == len(delays)  # jittered
+
+
+# ---------------------------------------------------------------------------- hostile lines, both ways
+
+def _frame(**changes) -> bytes:
+    game = new_game(GameSettings(), 4)
+    frame = Frame(**SimWorld(game, 0).observe().model_dump())
+    raw = json.loads(dump(frame))
+    raw.update(changes)
+    return json.dumps(raw).encode() + b"\n"
+
+
+INPUT = b"<wait for an input line>"
+
+
+class FakeGame:
+    """A bridge server that plays back fixed lines to one client, then holds or closes."""
+
+    def __init__(self, lines: list[bytes], close: bool = True) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.lines, self.close_after = lines, close
+        self.received = bytearray()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        conn, _ = self.listener.accept()
+        self.listener.close()  # one client, one time: a reconnect finds nobody
+        conn.settimeout(SAFETY_S)
+        for line in self.lines:
+            if line is INPUT:  # hold on until the client has acted on what it got so far
+                while b'"type":"input"' not in self.received and (chunk := conn.recv(1 << 16)):
+                    self.received += chunk
+                continue
+            conn.sendall(line if line.endswith(b"\n") else line + b"\n")
+        try:
+            while chunk := conn.recv(1 << 16):
+                self.received += chunk
+                if self.close_after and b"\n" in self.received:
+                    break
+        except OSError:
+            pass
+        conn.close()
+
+
+HELLO = dump(Hello(seat=0, name="Red", map="skeld"))
+END = dump(End(winner="crew", reason="tasks"))
+
+
+def test_play_survives_every_hostile_frame_kind(skeld, tmp_path):
+    panel_far = _frame(t=1.0, sabotage={"kind": "reactor", "time_left": 30, "panels": [["Reactor", [1e9, 1e9]]]})
+    panel_nan = _frame(t=1.1, sabotage={"kind": "reactor", "time_left": 30, "panels": [["Reactor", ["NaN", 0]]]})
+    panel_lit = _frame(t=1.2).replace(b'"sabotage": null', b'"sabotage": {"kind": "reactor", "time_left": NaN, '
+                                                           b'"panels": [["Reactor", [NaN, Infinity]]]}')
+    me_huge = _frame(t=1.3, me=10**9)
+    hostile = [DEEP, HUGE_INT_FRAME, panel_far, panel_nan, panel_lit, me_huge, b"\xff\xfe" * 10, b"{" * 5000]
+    fake = FakeGame([HELLO, *hostile, _frame(t=2.0), INPUT, END], close=False)
+    world = BridgeWorld(f"tcp://127.0.0.1:{fake.port}", game_map=skeld)
+    result = play_bridge(world, skeld, out=tmp_path / "play.jsonl")
+    assert result.winner == "crew" and result.frames == 1 and result.malformed == len(hostile)
+    assert (tmp_path / "play.jsonl").stat().st_size < 100_000
+
+
+def test_the_server_reader_survives_any_line():
+    game, server, thread, box = _server(agents=2, speed=1.0, wait_s=SAFETY_S)
+    seat = min(server.links)
+    link = server.links[seat]
+    client = _connect(server.port)
+    client.sendall(dump(Join(seat=seat)))
+    _wait(lambda: link.conn is not None, "the client to sit down")
+    bad = [DEEP, HUGE_INT, b'{"type":"input","v":1,"stick":[NaN,0]}', b'{"type":"input","v":1,"stick":[1e300,0]}',
+           b'{"type":"input","v":1,"vote":1000000}', b"\x00" * 100, b"]" * 10]
+    for line in bad:
+        client.sendall(line + b"\n")
+    client.sendall(dump(Input(stick=(0.5, 0.5), chat="still here")))
+    try:
+        _wait(lambda: link.pending or link.conn is None, "the valid input (or the reader's end)")
+        assert [m.chat for m in link.pending] == ["still here"]
+        assert link.reader.malformed == len(bad)
+    finally:
+        client.close()
+        server.close()
+
+
+# ---------------------------------------------------------------------------- exit status
+
+def test_play_exits_1_when_the_game_is_lost(tmp_path):
+    fake = FakeGame([HELLO, _frame(t=1.0), _frame(t=1.1)], close=True)  # no end, then gone for good
+    play = subprocess.run(
+        [sys.executable, "-m", "amongus_agent", "play", "--bridge", f"tcp://127.0.0.1:{fake.port}",
+         "--input", "bridge", "--retries", "2", "--json"], capture_output=True, text=True, timeout=SAFETY_S)
+    assert play.returncode == 1, play.stderr
+    assert "lost" in play.stderr
+    summary = json.loads(play.stdout.strip().splitlines()[-1])
+    assert summary["winner"] is None and summary["lost"]
+
+
+def test_limits_reject_what_cannot_be_in_a_game(skeld):
+    from amongus_agent.live.limits import Limits
+    from amongus_agent.live.protocol import BadLine, parse_line
+
+    limits = Limits.for_map(skeld)
+    good = parse_line(_frame(t=3.0), limits)
+    assert isinstance(good, Frame) and math.isfinite(good.t)
+    for changes in ({"me": 15}, {"me": -1}, {"position": [1e9, 0]}, {"t": float("inf")}, {"name": "x" * 10_000},
+                    {"partners": list(range(100))}, {"task_bar": 7.0}, {"alive_players": [[1, "a"]] * 100}):
+        with pytest.raises(BadLine):
+            parse_line(_frame(**changes), limits)
