@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import subprocess
 import sys
@@ -271,3 +272,13 @@ def test_limits_reject_what_cannot_be_in_a_game(skeld):
                     {"partners": list(range(100))}, {"task_bar": 7.0}, {"alive_players": [[1, "a"]] * 100}):
         with pytest.raises(BadLine):
             parse_line(_frame(**changes), limits)
+
+
+def test_sim_server_beyond_localhost_makes_up_a_token_and_prints_it():
+    server = subprocess.run(
+        [sys.executable, "-m", "amongus_agent", "sim-server", "--host", "0.0.0.0", "--port", "0", "--wait", "0",
+         "--speed", "1000", "--json"], capture_output=True, text=True, timeout=SAFETY_S)
+    assert server.returncode == 0, server.stderr
+    assert "token required" in server.stderr
+    token = re.search(r"token (\S+) \(pass it to play --token\)", server.stderr)
+    assert token and len(token.group(1)) >= 16

@@ -154,7 +154,7 @@ class SimServer:
             left = deadline - time.monotonic()
             if left <= 0 or self._stop.is_set():
                 self.handshake_malformed += reader.malformed
-                return self._refuse(conn, f"no join within {self.handshake_s:g} s (see docs/bridge.md)")
+                return self._refuse(conn, f"no join within {self.handshake_s:g} s (see docs/bridge.md)", fatal=False)
             conn.settimeout(left)
             try:
                 data = conn.recv(4096)
@@ -170,9 +170,9 @@ class SimServer:
         if self.token is not None and not hmac.compare_digest((join.token or "").encode(), self.token.encode()):
             return self._refuse(conn, "wrong or missing token (sim-server --token)")
         with self._seating:
-            link, why = self._pick(join)
+            link, why, fatal = self._pick(join)
             if link is None:
-                return self._refuse(conn, why)
+                return self._refuse(conn, why, fatal)
             if conn in self._pending:
                 self._pending.remove(conn)
             conn.settimeout(None)
@@ -186,31 +186,32 @@ class SimServer:
         log.info("bridge: seat %d joined", link.seat)
         return link
 
-    def _pick(self, join: Join) -> tuple[SeatLink | None, str]:
+    def _pick(self, join: Join) -> tuple[SeatLink | None, str, bool]:
+        """The seat a join asks for, or why not and whether asking again could ever help."""
         served = sorted(self.links)
         if join.seat is not None:
             link = self.links.get(join.seat)
             if link is None:
-                return None, f"seat {join.seat} is not served here (served: {served})"
+                return None, f"seat {join.seat} is not served here (served: {served})", True
         elif join.name is not None:
             link = next((self.links[s] for s in served if self.game.players[s].name.lower() == join.name.lower()),
                         None)
             if link is None:
-                return None, f"no served seat plays {join.name!r} (served: {served})"
+                return None, f"no served seat plays {join.name!r} (served: {served})", True
         else:
             link = next((self.links[s] for s in served if self.links[s].conn is None), None)
             if link is None:
-                return None, f"every served seat is taken ({served})"
-        if link.conn is not None:
-            return None, f"seat {link.seat} is taken by another client"
-        return link, ""
+                return None, f"every served seat is taken ({served})", False
+        if link.conn is not None:  # perhaps by our own last connection, not yet seen closing: worth a retry
+            return None, f"seat {link.seat} is taken by another client", False
+        return link, "", False
 
-    def _refuse(self, conn: socket.socket, why: str) -> None:
+    def _refuse(self, conn: socket.socket, why: str, fatal: bool = True) -> None:
         self.refused += 1
         log.warning("bridge: refused a client: %s", why)
         try:
             conn.settimeout(1.0)
-            conn.sendall(dump(Error(message=why)))
+            conn.sendall(dump(Error(message=why, fatal=fatal)))
         except OSError:
             pass
         _cut(conn)
