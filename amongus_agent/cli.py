@@ -689,7 +689,8 @@ def play_cmd(
     summary = {"seat": world.hello.seat if world.hello else None, "frames": result.frames,
                "ticks": result.ticks, "winner": result.winner, "reason": result.reason, "lost": result.lost,
                "reconnects": result.reconnects, "malformed_lines": result.malformed, "inputs_sent": result.inputs_sent,
-               "inputs_logged": result.inputs_logged, "recording": str(out_file) if out_file else None}
+               "inputs_logged": result.inputs_logged, "inputs_dropped": getattr(world, "inputs_dropped", 0),
+               "recording": str(out_file) if out_file else None}
     if device is not None and input_mode == "dry":
         summary["dry_events"] = len(device.backend.events)
     if as_json:

@@ -248,6 +248,30 @@ def test_the_server_reader_survives_any_line():
         server.close()
 
 
+def test_a_game_that_never_reads_inputs_does_not_freeze_play():
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # inherited by the accepted connection
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held = []
+    threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()  # accepts, never reads
+    world = BridgeWorld(f"tcp://127.0.0.1:{listener.getsockname()[1]}", connect_timeout=SAFETY_S)
+    done = threading.Event()
+
+    def tick_a_lot() -> None:
+        for _ in range(40_000):  # ~10 MB of inputs: beyond any socket buffer here (tcp_wmem max 4 MiB)
+            world.actuator.chat("x" * 100)
+            world.flush()
+        done.set()
+    threading.Thread(target=tick_a_lot, daemon=True).start()
+    try:
+        assert done.wait(SAFETY_S), "flush blocked on a game that does not read"
+        assert world.inputs_dropped > 0
+    finally:
+        world.close()
+        listener.close()
+
+
 # ---------------------------------------------------------------------------- exit status
 
 def test_play_exits_1_when_the_game_is_lost(tmp_path):

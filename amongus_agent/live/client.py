@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..world.map import GameMap
 
 log = logging.getLogger(__name__)
+MAX_UNSENT = 64 << 10  # input bytes owed to a game that is not reading them; newer inputs are dropped beyond
 
 
 class BridgeError(AmongUsError):
@@ -76,6 +77,8 @@ class BridgeWorld(FrameWorld):
         self.lost: str | None = None  # why the world closed before the game's end
         self.frames = 0
         self.reconnects = 0
+        self.inputs_dropped = 0  # inputs a game that was not reading never got
+        self._unsent = bytearray()
         self._rng = random.Random()
         self._new = threading.Condition()
         self._send_lock = threading.Lock()
@@ -100,6 +103,8 @@ class BridgeWorld(FrameWorld):
                 sock.settimeout(None)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 sock.sendall(dump(self.join))
+                with self._send_lock:
+                    self._unsent.clear()  # a partial line of the last connection must not start this one
                 self._sock = sock
                 return
             except OSError as exc:
@@ -200,14 +205,24 @@ class BridgeWorld(FrameWorld):
     def flush(self) -> Input:
         """Send this tick's input line; returns it (for logging and dry runs)."""
         message = to_input(self.actuator.take())
-        sock = self._sock
-        if sock is not None:
+        if self._sock is not None:
+            self._send(dump(message))
+        return message
+
+    def _send(self, line: bytes) -> None:
+        """Never blocks: a game that does not read our inputs costs us inputs, never the loop."""
+        with self._send_lock:
+            if len(self._unsent) + len(line) > MAX_UNSENT:
+                self.inputs_dropped += 1  # whole lines only, so the stream stays line-aligned
+            else:
+                self._unsent += line
             try:
-                with self._send_lock:
-                    sock.sendall(dump(message))
+                sent = self._sock.send(self._unsent, socket.MSG_DONTWAIT)
+                del self._unsent[:sent]
+            except BlockingIOError:
+                pass
             except OSError:
                 pass  # the reader thread notices the drop and reconnects
-        return message
 
     def close(self) -> None:
         self._stop.set()
