@@ -91,6 +91,36 @@ def test_a_client_that_reads_late_still_gets_the_end():
     assert 0 < len(frames) < game.tick  # frames dropped (newest wins), the end was not
 
 
+def test_the_outbox_keeps_messages_in_order_and_frames_newest_first():
+    from amongus_agent.sessions.outbox import Outbox
+
+    ours, theirs = socket.socketpair()
+    outbox = Outbox(ours, label="test")
+    outbox.message(b'{"n":"hello"}\n')
+    pad = b"x" * 10_000
+    for k in range(1000):  # ~10 MB while nobody reads: most frames are replaced before they are sent
+        outbox.frame(b'{"n":%d,"pad":"%s"}\n' % (k, pad))
+    outbox.message(b'{"n":"end"}\n')
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.extend(_read_until_closed(theirs)), daemon=True)
+    reader.start()
+    assert outbox.close(drain_s=SAFETY_S)
+    reader.join(SAFETY_S)
+    order = [json.loads(line)["n"] for line in received]
+    frames = order[1:-1]
+    assert order[0] == "hello" and order[-1] == "end"
+    assert frames == sorted(frames) and frames[-1] == 999  # in order, and the newest one did arrive
+    assert len(frames) + outbox.dropped == 1000 and outbox.dropped > 0
+
+
+def _read_until_closed(sock: socket.socket) -> list[bytes]:
+    data = bytearray()
+    sock.settimeout(SAFETY_S)
+    while chunk := sock.recv(1 << 16):
+        data += chunk
+    return data.splitlines()
+
+
 # ---------------------------------------------------------------------------- the handshake
 
 def test_a_connection_without_a_handshake_takes_no_seat():

@@ -126,6 +126,8 @@ def check(message: BaseModel, limits: Limits) -> None:
     elif isinstance(message, Hello):
         c.count("seat", message.seat, MAX_PLAYERS - 1)
         c.count("players", message.players, MAX_PLAYERS)
+        if message.seat >= message.players:
+            raise BadLine(f"seat: {message.seat} is not among the {message.players} players")
         c.text("name", message.name)
         c.text("map", message.map)
         c.number("tick_s", message.tick_s, 1e-3, 10.0)

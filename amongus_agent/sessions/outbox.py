@@ -1,9 +1,9 @@
 """What a server owes one client, sent by the client's own writer thread so the game never waits.
 
 Frames are state, so only the newest matters: a frame not yet sent is replaced by the next one
-(and counted as dropped). Messages (hello, error, end) are queued in order and sent after the
-pending frame (the end follows the last state); the queue is bounded, and a client that lets it
-overflow is dropped — loudly, never by losing a message silently. A client that never reads blocks only its writer thread.
+in its place in the queue (and counted as dropped). Messages (hello, error, end) are queued in
+order with it, so the hello comes first and the end last; the queue is bounded, and a client that
+lets it overflow is dropped — loudly, never by losing a message silently. A client that never reads blocks only its writer thread.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ class Outbox:
         self.dropped = 0  # frames replaced before they were sent
         self.sent = 0
         self.failed: str | None = None  # why the writer stopped early
-        self._frame: bytes | None = None
-        self._queue: deque[bytes] = deque()
+        self._frame: bytes | None = None  # the newest frame, sent when its marker reaches the front
+        self._queue: deque[bytes | None] = deque()  # messages, and None: the frame's place
         self._closing = False
         self._busy = False
         self._cond = threading.Condition()
@@ -44,6 +44,8 @@ class Outbox:
                 return
             if self._frame is not None:
                 self.dropped += 1
+            else:
+                self._queue.append(None)
             self._frame = data
             self._cond.notify()
 
@@ -52,8 +54,8 @@ class Outbox:
         with self._cond:
             if self._closing or self.failed:
                 return False
-            if len(self._queue) >= self.limit:
-                self.failed = f"{self.label}: {len(self._queue)} messages unsent (not reading), dropped"
+            if len(self._queue) - (self._frame is not None) >= self.limit:
+                self.failed = f"{self.label}: {self.limit} messages unsent (not reading), dropped"
                 log.warning("bridge: %s", self.failed)
                 self._cond.notify()
                 self._shutdown()
@@ -64,7 +66,7 @@ class Outbox:
 
     @property
     def empty(self) -> bool:
-        return not self._queue and self._frame is None and not self._busy
+        return not self._queue and not self._busy
 
     def close(self, drain_s: float = 0.0) -> bool:
         """Stop taking more; wait up to `drain_s` for what is owed, then cut. True if all of it was sent."""
@@ -88,13 +90,12 @@ class Outbox:
             with self._cond:
                 self._busy = False
                 self._cond.notify_all()
-                self._cond.wait_for(lambda: self._queue or self._frame is not None or self._closing or self.failed)
-                if self.failed or (self._closing and not self._queue and self._frame is None):
+                self._cond.wait_for(lambda: self._queue or self._closing or self.failed)
+                if self.failed or (self._closing and not self._queue):
                     return
-                if self._frame is not None:  # the state as it stood before any message queued after it
+                data = self._queue.popleft()
+                if data is None:
                     data, self._frame = self._frame, None
-                else:
-                    data = self._queue.popleft()
                 self._busy = True
             try:
                 self.sock.sendall(data)
