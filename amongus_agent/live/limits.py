@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MAX_LINE = 1 << 20  # game -> agent: a frame is a few KiB; anything near this is not a frame
 MAX_INPUT_LINE = 8 << 10  # agent -> game: an input line is under 1 KiB
 MAX_DEPTH = 8  # a frame nests 5 deep (frame > meeting > chat > line > field); a little room to grow
-MAX_TOKENS = 200_000  # brackets and strings in one line: bounds the depth scan's work
+MAX_TOKENS = 20_000  # brackets and strings in one line (a full frame has under 2,000): bounds the scan
 MAX_DIGITS = 32  # digits in one JSON number (a double needs 17)
 MAX_PLAYERS = 15  # the game's lobby maximum
 MAX_NUMBER = 1e6  # any time, cooldown, distance or range: far above anything a game holds
