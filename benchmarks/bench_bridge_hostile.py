@@ -6,7 +6,8 @@ less than 5% of game time. A real `sim-server` process serves two seats at `--sp
 client joins one seat, reads every frame and answers each with an input, and notes (wall time,
 game time). The other seat is taken by a polite client (the baseline), a client that joins and
 never reads a byte, or a polite client while a squatter keeps opening connections that say
-nothing, ask for taken seats or send garbage. The pace is game seconds per wall second over the
+nothing, ask for taken seats or send garbage, or a client that joins and floods valid inputs
+without reading. The pace is game seconds per wall second over the
 same wall window, divided by the speed asked (1.0: the game kept its schedule). Prints one JSON
 object; `slowdown_pct` compares each hostile run with the baseline.
 """
@@ -107,21 +108,34 @@ def _squat(port: int, seats: tuple[int, int], stop: threading.Event, tally: dict
         sock.close()
 
 
+def _flood(sock: socket.socket, stop: threading.Event, tally: dict) -> None:
+    """Valid inputs as fast as the server takes them, never reading a frame."""
+    burst = dump(Input(stick=(1.0, 0.0), buttons=["use"], chat="spam")) * 200
+    while not stop.is_set():
+        try:
+            sock.sendall(burst)
+        except OSError:
+            return
+        tally["lines_sent"] += 200
+
+
 def run(scenario: str, seed: int, speed: float, window_s: float) -> dict:
     server, port = _start(seed, speed)
     stop = threading.Event()
     samples: list[tuple[float, float]] = []
-    tally = {"connections": 0, "refused": 0, "seated": 0}
+    tally = {"connections": 0, "refused": 0, "seated": 0, "lines_sent": 0}
     hostile = None
     try:
         observer = threading.Thread(target=_polite, args=(port, None, samples, stop), daemon=True)
         observer.start()
         time.sleep(0.2)  # the observer joins first: it takes the lower seat
-        if scenario == "never_reads":
+        if scenario in ("never_reads", "flood"):
             hostile = socket.socket()
             hostile.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             hostile.connect(("127.0.0.1", port))
             hostile.sendall(dump(Join()))  # any free seat: the other one
+            if scenario == "flood":
+                threading.Thread(target=_flood, args=(hostile, stop, tally), daemon=True).start()
         else:
             threading.Thread(target=_polite, args=(port, None, None, stop), daemon=True).start()
         deadline = time.monotonic() + 30
@@ -145,8 +159,9 @@ def run(scenario: str, seed: int, speed: float, window_s: float) -> dict:
         server.wait()
     return {"scenario": scenario, "wall_s": round(wall, 2), "game_s": round(game_t, 2),
             "pace": round(game_t / wall / speed, 4), "frames_seen": len(end),
-            "max_game_gap_s": round(max(gaps, default=0.0), 2)} | ({"squatter": tally} if scenario == "squatters"
-                                                                    else {})
+            "max_game_gap_s": round(max(gaps, default=0.0), 2)} | (
+        {"squatter": {k: tally[k] for k in ("connections", "refused", "seated")}} if scenario == "squatters" else
+        {"flood_lines_sent": tally["lines_sent"]} if scenario == "flood" else {})
 
 
 def main() -> None:
@@ -157,9 +172,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     runs = {name: [run(name, args.seed, args.speed, args.window) for _ in range(args.repeats)]
-            for name in ("baseline", "never_reads", "squatters")}
+            for name in ("baseline", "never_reads", "squatters", "flood")}
     pace = {name: sum(r["pace"] for r in rs) / len(rs) for name, rs in runs.items()}
-    slowdown = {name: round(100 * (1 - pace[name] / pace["baseline"]), 2) for name in ("never_reads", "squatters")}
+    slowdown = {name: round(100 * (1 - pace[name] / pace["baseline"]), 2) for name in ("never_reads", "squatters", "flood")}
     print(json.dumps({"speed": args.speed, "window_s": args.window, "pace": {k: round(v, 4) for k, v in pace.items()},
                       "slowdown_pct": slowdown, "target_pct": 5.0,
                       "met": all(v < 5.0 for v in slowdown.values()), "runs": runs}))

@@ -34,6 +34,7 @@ from .seats import pick_seats
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 8  # connections that have not joined yet; more evict the oldest
+MAX_QUEUED_INPUTS = 64  # inputs a seat may have waiting for the next tick (one a frame is the protocol)
 
 
 @dataclass(slots=True)
@@ -48,6 +49,7 @@ class SeatLink:
     lock: threading.Lock = field(default_factory=threading.Lock)
     reader: LineReader = field(default_factory=LineReader)
     outbox: Outbox | None = None
+    inputs_dropped: int = 0
 
     def take(self) -> PlayerInput:
         with self.lock:
@@ -134,6 +136,9 @@ class SimServer:
                 for message in link.reader.feed(data):
                     if isinstance(message, Input):
                         with link.lock:
+                            if len(link.pending) >= MAX_QUEUED_INPUTS:  # a flood: the oldest go
+                                del link.pending[0]
+                                link.inputs_dropped += 1
                             link.pending.append(message)
         except OSError:
             pass
@@ -171,20 +176,25 @@ class SimServer:
             return self._refuse(conn, "wrong or missing token (sim-server --token)")
         with self._seating:
             link, why, fatal = self._pick(join)
-            if link is None:
-                return self._refuse(conn, why, fatal)
-            if conn in self._pending:
-                self._pending.remove(conn)
-            conn.settimeout(None)
-            link.reader.reset()
-            link.pending.extend(m for m in link.reader.feed(reader.rest()) if isinstance(m, Input))  # sent with the join
-            outbox = Outbox(conn, label=f"seat {link.seat}")
-            p = self.game.players[link.seat]
-            outbox.message(dump(Hello(seat=link.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
-                                      player_speed=self.game.settings.player_speed, players=len(self.game.players))))
-            link.outbox, link.conn = outbox, conn  # the hello is queued before the game can queue a frame
+            if link is not None:
+                self._seat(link, conn, reader)
+        if link is None:
+            return self._refuse(conn, why, fatal)  # outside the lock: a slow refusal holds up nobody
         log.info("bridge: seat %d joined", link.seat)
         return link
+
+    def _seat(self, link: SeatLink, conn: socket.socket, reader: LineReader) -> None:
+        """Give `link` to this connection (under the seating lock): its outbox, then its hello."""
+        if conn in self._pending:
+            self._pending.remove(conn)
+        conn.settimeout(None)
+        link.reader.reset()
+        link.pending.extend(m for m in link.reader.feed(reader.rest()) if isinstance(m, Input))  # sent with the join
+        outbox = Outbox(conn, label=f"seat {link.seat}")
+        p = self.game.players[link.seat]
+        outbox.message(dump(Hello(seat=link.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
+                                  player_speed=self.game.settings.player_speed, players=len(self.game.players))))
+        link.outbox, link.conn = outbox, conn  # the hello is queued before the game can queue a frame
 
     def _pick(self, join: Join) -> tuple[SeatLink | None, str, bool]:
         """The seat a join asks for, or why not and whether asking again could ever help."""
