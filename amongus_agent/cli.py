@@ -630,6 +630,7 @@ def sim_server_cmd(
     result = server.serve()
     summary = result.as_dict() | {"recording": str(out_file) if out_file else None, "malformed_lines": server.malformed,
                                   "refused": server.refused, "frames_dropped": server.frames_dropped,
+                                  "inputs_dropped": sum(link.inputs_dropped for link in server.links.values()),
                                   "end_undelivered": server.undelivered}
     if as_json:
         print(json.dumps(summary))
