@@ -8,6 +8,7 @@ scripts can read it without parsing the human view.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -551,6 +552,9 @@ def sim_server_cmd(
     role: Annotated[str, typer.Option(help="Role of the served seats: crewmate, impostor or random.")] = "random",
     speed: Annotated[float, typer.Option(help="Game seconds per wall second.", min=0.1)] = 1.0,
     wait: Annotated[float, typer.Option(help="Seconds to wait for clients before starting.", min=0)] = 30.0,
+    token: Annotated[str | None, typer.Option(
+        help="Clients must send this token in their join (or AMONGUS_BRIDGE_TOKEN); one is made up and printed "
+             "when listening beyond localhost without one.")] = None,
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Recording of the whole game.")] = None,
     settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
@@ -561,13 +565,20 @@ def sim_server_cmd(
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
     try:
-        server = open_sim_server(load_settings(parse_assignments(settings_set or [])), seed, agents=agents, role=role,
-                                 speed=speed, host=host, port=port, out=out_file, wait_s=wait)
+        server, made_up = open_sim_server(load_settings(parse_assignments(settings_set or [])), seed, agents=agents,
+                                          role=role, speed=speed, host=host, port=port, out=out_file, wait_s=wait,
+                                          token=token)
     except OSError as exc:
         raise AmongUsError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    err.print(f"sim-server: seed {seed}, {agents} seat(s) at tcp://{host}:{server.port}, speed {speed}x", soft_wrap=True)
+    err.print(f"sim-server: seed {seed}, {agents} seat(s) at tcp://{host}:{server.port}, speed {speed}x"
+              + (", token required" if server.token else ""), soft_wrap=True, markup=False)
+    if made_up:
+        err.print(f"sim-server: token {server.token} (pass it to play --token)", soft_wrap=True, markup=False)
     result = server.serve()
-    summary = result.as_dict() | {"recording": str(out_file) if out_file else None, "malformed_lines": server.malformed}
+    summary = result.as_dict() | {"recording": str(out_file) if out_file else None, "malformed_lines": server.malformed,
+                                  "refused": server.refused, "frames_dropped": server.frames_dropped,
+                                  "inputs_dropped": sum(link.inputs_dropped for link in server.links.values()),
+                                  "end_undelivered": server.undelivered}
     if as_json:
         print(json.dumps(summary))
     else:
@@ -587,6 +598,12 @@ def play_cmd(
     map_name: MapOption = "skeld",
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The agent's recording of the game.")] = None,
     persona: Annotated[Path | None, typer.Option(help="Persona JSON.")] = None,
+    seat: Annotated[int | None, typer.Option(help="Seat (player id) to join; default: any free seat.", min=0,
+                                             max=14)] = None,
+    player: Annotated[str | None, typer.Option("--player", help="Join the seat of this player name instead.")] = None,
+    token: Annotated[str | None, typer.Option(help="The bridge's token (or AMONGUS_BRIDGE_TOKEN).")] = None,
+    retries: Annotated[int, typer.Option(help="Reconnect attempts in a row without a frame before giving up.",
+                                         min=0, max=100)] = 8,
     feeds: Annotated[
         list[str] | None,
         typer.Option("--feed", help="Narrate the live game (repeatable): ws[:HOST:PORT], neuro[:URL], "
@@ -599,6 +616,10 @@ def play_cmd(
     ] = 5.0,
     feed_token: Annotated[str | None, typer.Option(help="Token ws feed clients must give (or AMONGUS_FEED_TOKEN).")
                           ] = None,
+    feed_origin: Annotated[list[str] | None, typer.Option(
+        help="A browser origin ws feed clients may come from (repeatable); others are refused.")] = None,
+    feed_secrets: Annotated[str, typer.Option(
+        help="What a ws feed shows of the agent's secrets: none (default, safe on stream), role, or all.")] = "none",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
     """Play live: the agent loop in real time against a bridge, inputs to the bridge, a device, or nowhere.
@@ -611,25 +632,27 @@ def play_cmd(
     _choice("--brain", brain, ("builtin", "llm"))
     _choice("--narrate", narrate, ("template", "llm"))
     llm = _llm(base_url, model, None) if brain == "llm" else None
+    _choice("--feed-secrets", feed_secrets, ("none", "role", "all"))
     opts = PlayOptions(
         bridge=bridge, input=input_mode, map_name=map_name, out=out_file, llm=llm, persona=_persona(persona),
+        seat=seat, player=player, token=token or os.environ.get("AMONGUS_BRIDGE_TOKEN"), retries=retries,
         feeds=_feed_specs(feeds or []), narrator_llm=(llm or _llm(base_url, model, None)) if narrate == "llm" else None,
-        feed_gap_s=feed_gap, feed_token=feed_token, neuro_timeout_s=neuro_timeout)
+        feed_gap_s=feed_gap, feed_token=feed_token, feed_origins=feed_origin or [], feed_secrets=feed_secrets,
+        neuro_timeout_s=neuro_timeout)
     result, world = play_live(opts, announce=lambda line: err.print(line, soft_wrap=True, markup=False))
     summary = {"seat": world.hello.seat if world.hello else None, "frames": result.frames,
-               "ticks": result.ticks, "winner": result.winner, "reason": result.reason,
+               "ticks": result.ticks, "winner": result.winner, "reason": result.reason, "lost": result.lost,
                "reconnects": result.reconnects, "malformed_lines": result.malformed, "inputs_sent": result.inputs_sent,
                "device_sent": result.device_sent, "device_refused": result.device_refused,
+               "inputs_dropped": getattr(world, "inputs_dropped", 0),
                "commentary": result.commentary, "recording": str(out_file) if out_file else None}
     if as_json:
         print(json.dumps(summary))
-    elif result.lost:
-        err.print(f"play: the game was lost before it ended ({result.frames} frames, {result.ticks} ticks)",
-                  markup=False)
-    else:
+    elif result.lost is None:
         out.print(f"game over: {result.winner} ({result.reason}); {result.frames} frames, {result.ticks} ticks",
                   markup=False)
-    if result.lost:
+    if result.lost is not None:
+        err.print(f"play: game lost: {result.lost}", soft_wrap=True, markup=False)
         raise typer.Exit(1)
 
 

@@ -1,26 +1,37 @@
 """The agent's side of a bridge: a world made of frames read off TCP, and inputs written back.
 
-`BridgeWorld` satisfies the agent's world ports (`observe`, `position`, `busy`, `actuator`). The
-connection lives on a reader thread; when it drops, the world reconnects with backoff and the
-agent — its memory, its recording — carries on from the next frame.
+`BridgeWorld` satisfies the agent's world ports (`observe`, `position`, `busy`, `actuator`). Every
+connection starts with a `join` naming the seat (the seat the game gave us, once it has). The
+connection lives on a reader thread that survives any line; when it drops, the world reconnects
+with exponential backoff and jitter, and the agent — its memory, its recording — carries on from
+the next frame. A connection that ends before a frame counts as a failed attempt; after
+`retries` of those in a row, or a refusal retrying cannot fix (seat taken, wrong token), the world
+closes and `lost` says why.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from ..errors import AmongUsError
 from ..ports import Actuator
 from .actuator import BridgeActuator
 from .frames import FrameWorld
-from .protocol import End, Event, Frame, Hello, Input, dump
+from .limits import Limits
+from .protocol import End, Error, Event, Frame, Hello, Input, Join, dump
 from .reader import LineReader
 
+if TYPE_CHECKING:
+    from ..world.map import GameMap
+
 log = logging.getLogger(__name__)
+MAX_UNSENT = 64 << 10  # input bytes owed to a game that is not reading them; newer inputs are dropped beyond
 
 
 class BridgeError(AmongUsError):
@@ -29,25 +40,39 @@ class BridgeError(AmongUsError):
 
 def parse_tcp_url(url: str) -> tuple[str, int]:
     parsed = urlparse(url if "://" in url else f"tcp://{url}")
-    if parsed.scheme != "tcp" or not parsed.hostname or not parsed.port:
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    if parsed.scheme != "tcp" or not parsed.hostname or not port:
         raise BridgeError(f"bridge URL {url!r}: expected tcp://HOST:PORT")
-    return parsed.hostname, parsed.port
+    return parsed.hostname, port
 
 
 class BridgeWorld(FrameWorld):
-    def __init__(self, url: str, *, connect_timeout: float = 10.0, reconnect: bool = True,
-                 actuator: Actuator | None = None) -> None:
+    def __init__(self, url: str, *, seat: int | None = None, name: str | None = None, token: str | None = None,
+                 game_map: GameMap | None = None, connect_timeout: float = 10.0, reconnect: bool = True,
+                 retries: int = 8, backoff: tuple[float, float] = (0.25, 8.0), actuator: Actuator | None = None) -> None:
         super().__init__()
         self.host, self.port = parse_tcp_url(url)
+        self.join = Join(seat=seat, name=name, token=token)
         self.reconnect = reconnect
+        self.retries = retries
+        self.backoff = backoff  # (first delay, cap) in seconds
         # input goes over the bridge (collected per tick, sent by `flush()`), or to a device actuator
         self.actuator: Actuator = actuator or BridgeActuator()
-        self.reader = LineReader()
+        self.reader = LineReader(Limits.for_map(game_map) if game_map is not None else Limits())
         self.hello: Hello | None = None
         self.end: End | None = None
+        self.error: Error | None = None
+        self.lost: str | None = None  # why the world closed before the game's end
         self.frames = 0
         self.reconnects = 0
+        self.inputs_dropped = 0  # inputs a game that was not reading never got
+        self._unsent = bytearray()
+        self._rng = random.Random()
         self._new = threading.Condition()
+        self._send_lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._connect(connect_timeout)
         self._thread = threading.Thread(target=self._run, daemon=True, name="bridge-reader")
@@ -55,41 +80,86 @@ class BridgeWorld(FrameWorld):
 
     # ------------------------------------------------------------------ connection
 
+    def _delay(self, attempt: int) -> float:
+        """Exponential backoff with full jitter: a crowd of clients does not come back in step."""
+        first, cap = self.backoff
+        return self._rng.uniform(0.0, min(cap, first * 2 ** min(attempt, 30)))
+
     def _connect(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        delay = 0.05
+        attempt = 0
         while True:
             try:
                 sock = socket.create_connection((self.host, self.port), timeout=2.0)
                 sock.settimeout(None)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.sendall(dump(self.join))
+                with self._send_lock:
+                    self._unsent.clear()  # a partial line of the last connection must not start this one
                 self._sock = sock
                 return
             except OSError as exc:
-                if time.monotonic() + delay > deadline:
+                delay = self._delay(attempt)
+                attempt += 1
+                if self._stop.is_set() or time.monotonic() + delay > deadline:
                     raise BridgeError(f"cannot connect to the bridge at tcp://{self.host}:{self.port}: {exc}") from None
                 time.sleep(delay)
-                delay = min(delay * 2, 1.0)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            sock = self._sock
+        failures = 0  # connections in a row that ended before a frame
+        try:
+            while not self._stop.is_set():
+                frames_before = self.frames
+                self._session()
+                if self._stop.is_set() or self.end is not None:
+                    break
+                if self.error is not None and self.error.fatal:
+                    self.lost = f"the game refused us: {self.error.message}"
+                    break
+                if not self.reconnect:
+                    self.lost = "connection lost"
+                    break
+                failures = 0 if self.frames > frames_before else failures + 1
+                if failures > self.retries:
+                    self.lost = (f"connection lost: {failures} attempt(s) in a row ended without a frame"
+                                 + (f" (last: {self.error.message})" if self.error else ""))
+                    break
+                delay = self._delay(failures)
+                log.warning("bridge: connection lost, reconnecting in %.2f s (attempt %d of %d)", delay, failures,
+                            self.retries)
+                if self._stop.wait(delay):
+                    break
+                try:
+                    self._connect(max(5.0, 2 * self.backoff[1]))
+                    self.reconnects += 1
+                except BridgeError as exc:
+                    self.lost = str(exc)
+                    break
+        except Exception as exc:  # noqa: BLE001 - whatever happens, `play` must learn the bridge is gone
+            log.exception("bridge: reader stopped")
+            self.lost = f"reader stopped: {exc}"
+        finally:
+            with self._new:
+                self._stop.set()
+                self._new.notify_all()
+            if self.lost:
+                log.warning("bridge: %s", self.lost)
+
+    def _session(self) -> None:
+        """Read one connection until it closes (or the game ends)."""
+        sock = self._sock
+        while sock is not None and not self._stop.is_set():
             try:
-                data = sock.recv(65536) if sock is not None else b""
+                data = sock.recv(65536)
             except OSError:
                 data = b""
             if not data:
-                if self._stop.is_set() or self.end is not None or not self.reconnect:
-                    break
-                log.warning("bridge: connection lost, reconnecting")
-                try:
-                    self._connect(30.0)
-                    self.reconnects += 1
-                    continue
-                except BridgeError:
-                    break
+                break
             for message in self.reader.feed(data):
                 if isinstance(message, Frame):
+                    if self.hello is not None and message.me != self.hello.seat:
+                        self.reader._bad(f"frame for seat {message.me}, we play seat {self.hello.seat}")
+                        continue
                     with self._new:
                         self._frame = message
                         self.frames += 1
@@ -97,12 +167,22 @@ class BridgeWorld(FrameWorld):
                 elif isinstance(message, Event):
                     self.heard(message.event.model_dump(mode="json", exclude_unset=True))
                 elif isinstance(message, Hello):
-                    self.hello = message
+                    self._greeted(message)
                 elif isinstance(message, End):
                     self.end = message
-        with self._new:
-            self._stop.set()
-            self._new.notify_all()
+                    return
+                elif isinstance(message, Error):
+                    self.error = message
+                    log.warning("bridge: the game says: %s", message.message)
+        if sock is not None:
+            sock.close()
+
+    def _greeted(self, hello: Hello) -> None:
+        """The seat is ours: rejoin it on reconnect, and ids beyond the game's player count are errors."""
+        self.hello = hello
+        self.error = None
+        self.join = self.join.model_copy(update={"seat": hello.seat})
+        self.reader.limits = self.reader.limits.with_players(hello.players)
 
     # ------------------------------------------------------------------ the world ports
 
@@ -124,13 +204,27 @@ class BridgeWorld(FrameWorld):
         return message
 
     def send(self, message: Input) -> None:
-        """Write one `input` line; a dropped connection is noticed and mended by the reader thread."""
-        sock = self._sock
-        if sock is not None:
+        """Write one `input` line without blocking."""
+        if self._sock is not None:
+            self._send(dump(message))
+
+    def _send(self, line: bytes) -> None:
+        """Never blocks: a game that does not read our inputs costs us inputs, never the loop."""
+        with self._send_lock:
+            if len(self._unsent) + len(line) > MAX_UNSENT:
+                self.inputs_dropped += 1  # whole lines only, so the stream stays line-aligned
+            else:
+                self._unsent += line
+            sock = self._sock
+            if sock is None:
+                return
             try:
-                sock.sendall(dump(message))
-            except OSError:
+                sent = sock.send(self._unsent, socket.MSG_DONTWAIT)
+                del self._unsent[:sent]
+            except BlockingIOError:
                 pass
+            except OSError:
+                pass  # the reader thread notices the drop and reconnects
 
     def close(self) -> None:
         self._stop.set()

@@ -6,7 +6,7 @@ TimShaw mod's files; input goes over the bridge, or to the real client's devices
 intended input is logged, nothing is sent). With feeds, the game is narrated from the agent's own
 perceptions. The loop survives the bridge dropping (the world reconnects and the agent keeps its
 memory) and releases every input at the end. A game that ends without the source saying so is
-reported as lost, and the caller exits non-zero.
+reported as lost, with why, and the caller exits non-zero.
 """
 
 from __future__ import annotations
@@ -42,14 +42,10 @@ class PlayResult:
     reconnects: int
     malformed: int
     inputs_sent: int
+    lost: str | None = None  # why the game was lost (the source went away before its end), else None
     device_sent: dict[str, int] = field(default_factory=dict)
     device_refused: dict[str, int] = field(default_factory=dict)
     commentary: dict | None = None
-
-    @property
-    def lost(self) -> bool:
-        """The source went away for good before saying the game had ended."""
-        return self.winner is None and self.reason is None
 
 
 @dataclass
@@ -62,6 +58,10 @@ class PlayOptions:
     llm: Any = None
     persona: Any = None
     clock: str = "realtime"
+    seat: int | None = None  # the seat to join on a bridge (None: any free one)
+    player: str | None = None  # or the seat of this player name
+    token: str | None = None  # the bridge's token, when it asks for one
+    retries: int = 8  # reconnects in a row without a frame before the game is given up as lost
     feeds: list[FeedSpec] = field(default_factory=list)
     narrator_llm: Any = None
     feed_gap_s: float | None = None
@@ -110,7 +110,8 @@ def open_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld | TimShawWor
         if actuator is None:
             raise AmongUsError("--input bridge: the TimShaw mod's files take no input; use gamepad, keyboard or dry")
         return TimShawWorld(opts.bridge.split(":", 1)[1], game_map, load_tasks(game_map.name, game_map), actuator)
-    return BridgeWorld(opts.bridge, actuator=actuator)
+    return BridgeWorld(opts.bridge, seat=opts.seat, name=opts.player, token=opts.token, game_map=game_map,
+                       retries=opts.retries, actuator=actuator)
 
 
 def play_live(opts: PlayOptions, announce=None) -> tuple[PlayResult, BridgeWorld | TimShawWorld]:
@@ -138,10 +139,12 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, out: Pa
     agent = Agent(world, game_map, rng=random.Random(seed), **agent_options)
     writer = None
     seen = ticks = sent = 0
+    lost = None
     try:
         while world.end is None:
             if not world.wait_frame(seen, timeout=SILENCE_S):
-                log.warning("play: no frame for %.0f s, stopping", SILENCE_S)
+                lost = f"no frame for {SILENCE_S:.0f} s"
+                log.warning("play: %s, stopping", lost)
                 break
             if world.closed and world.frames == seen:
                 break
@@ -170,10 +173,13 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, out: Pa
         if writer is not None:
             writer.close()
         world.close()
+    if world.end is None:
+        lost = getattr(world, "lost", None) or lost or "the state source closed before the game's end"
     device = world.actuator if isinstance(world.actuator, DeviceActuator) else None
     return PlayResult(world.frames, ticks, world.end.winner if world.end else None,
                       world.end.reason if world.end else None, world.reconnects, world.malformed, sent,
-                      dict(device.sent) if device else {}, dict(device.refused) if device else {})
+                      lost if world.end is None else None, dict(device.sent) if device else {},
+                      dict(device.refused) if device else {})
 
 
 def _open_recording(world: BridgeWorld | TimShawWorld, out: Path, game_map: GameMap) -> RecordingWriter:

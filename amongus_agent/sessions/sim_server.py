@@ -1,30 +1,39 @@
 """The simulator as a bridge server: a game in (scaled) real time, one TCP connection per agent seat.
 
 A dry-run this way crosses a process boundary exactly as live play does: the agent sees frames
-and sends inputs, nothing else. Bots play every other seat. Seats are handed out in connection
-order; a seat whose client drops stands idle until a client connects again and takes it back.
+and sends inputs, nothing else. Bots play every other seat. A connection takes a seat only by
+its handshake (`join`, with the token when the server has one), so a stray or hostile connection
+holds nothing; a seat whose client drops stands idle until a client joins it again. Each client
+has its own outbox and writer thread: a client that reads slowly or never loses its own frames,
+and the game never waits for it.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import random
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..live.protocol import End, Event, Frame, Hello, Input, dump
+from ..live.limits import Limits
+from ..live.protocol import End, Error, Event, Frame, Hello, Input, Join, dump
 from ..live.reader import LineReader
 from ..recording import RecordingWriter
 from ..sim.engine import Game
 from ..sim.runner import GameResult, play
 from ..sim.seat_view import SeatView
 from ..sim.state import PlayerInput
+from .outbox import Outbox
 from .seats import pick_seats
 
 log = logging.getLogger(__name__)
+MAX_PENDING = 8  # connections that have not joined yet; more evict the oldest
+MAX_QUEUED_INPUTS = 64  # inputs a seat may have waiting for the next tick (one a frame is the protocol)
 
 
 @dataclass(slots=True)
@@ -38,6 +47,8 @@ class SeatLink:
     pending: list[Input] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     reader: LineReader = field(default_factory=LineReader)
+    outbox: Outbox | None = None
+    inputs_dropped: int = 0
     server: SimServer | None = None
 
     # the runner's Controller interface: the seat's input for this tick, and the tick's events
@@ -77,19 +88,30 @@ class SeatLink:
 
 class SimServer:
     def __init__(self, game: Game, *, agents: int = 1, role: str = "random", speed: float = 1.0,
-                 host: str = "127.0.0.1", port: int = 7777, out: Path | None = None, wait_s: float = 30.0) -> None:
+                 host: str = "127.0.0.1", port: int = 7777, out: Path | None = None, wait_s: float = 30.0,
+                 token: str | None = None, handshake_s: float = 5.0, drain_s: float = 2.0) -> None:
         self.game = game
         self.speed = speed
         self.wait_s = wait_s
         self.out = out
+        self.token = token
+        self.handshake_s = handshake_s
+        self.drain_s = drain_s
         seats = pick_seats(game, agents, role, random.Random(f"seats:{game.seed}"))
-        self.links = {s: SeatLink(s, SeatView(game, s)) for s in seats}
+        self.links = {s: SeatLink(s, SeatView(game, s), reader=LineReader(Limits.for_server(len(game.players))))
+                      for s in seats}
         for link in self.links.values():
             link.server = self
         self._sock = socket.create_server((host, port))
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
+        self._seating = threading.Lock()  # one handshake at a time takes a seat
+        self._pending: deque[socket.socket] = deque()  # connections yet to join, oldest first
         self.malformed = 0
+        self.handshake_malformed = 0  # malformed lines before a join
+        self.refused = 0  # handshakes refused (bad token, seat taken, no join in time...)
+        self.frames_dropped = 0  # frames a slow reader never got (newer ones replaced them)
+        self.undelivered: list[int] = []  # seats whose client never took the end of the game
 
     # ------------------------------------------------------------------ connections
 
@@ -102,19 +124,21 @@ class SimServer:
                 continue
             except OSError:
                 return
-            free = next((link for link in self.links.values() if link.conn is None), None)
-            if free is None:
-                conn.close()
-                continue
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            free.conn = conn
-            p = self.game.players[free.seat]
-            self._send(free, Hello(seat=free.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
-                                   player_speed=self.game.settings.player_speed))
-            threading.Thread(target=self._read_loop, args=(free, conn), daemon=True).start()
+            with self._seating:
+                self._pending.append(conn)
+                while len(self._pending) > MAX_PENDING:  # a crowd of silent connections: the oldest goes
+                    _cut(self._pending.popleft())
+            threading.Thread(target=self._client, args=(conn,), daemon=True, name="bridge-client").start()
 
-    def _read_loop(self, link: SeatLink, conn: socket.socket) -> None:
+    def _client(self, conn: socket.socket) -> None:
+        """One connection: the handshake, then its input lines until it closes. Survives any line."""
+        reader = LineReader(Limits.for_server(len(self.game.players)))
+        link = None
         try:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            link = self._handshake(conn, reader)
+            if link is None:
+                return
             while not self._stop.is_set():
                 data = conn.recv(65536)
                 if not data:
@@ -122,22 +146,113 @@ class SimServer:
                 for message in link.reader.feed(data):
                     if isinstance(message, Input):
                         with link.lock:
+                            if len(link.pending) >= MAX_QUEUED_INPUTS:  # a flood: the oldest go
+                                del link.pending[0]
+                                link.inputs_dropped += 1
                             link.pending.append(message)
         except OSError:
             pass
         finally:
-            if link.conn is conn:
-                link.conn = None
-                link.stick = (0.0, 0.0)
+            with self._seating:
+                if conn in self._pending:
+                    self._pending.remove(conn)
+            if link is not None and link.conn is conn:
+                self._unseat(link)
+            elif link is None:
+                _cut(conn)
+
+    def _handshake(self, conn: socket.socket, reader: LineReader) -> SeatLink | None:
+        """Read lines until a `join` (or the time is up); seat the client or tell it why not."""
+        deadline = time.monotonic() + self.handshake_s
+        join = None
+        while join is None:
+            left = deadline - time.monotonic()
+            if left <= 0 or self._stop.is_set():
+                self.handshake_malformed += reader.malformed
+                return self._refuse(conn, f"no join within {self.handshake_s:g} s (see docs/bridge.md)", fatal=False)
+            conn.settimeout(left)
+            try:
+                data = conn.recv(4096)
+            except TimeoutError:
+                continue
+            if not data:
+                return None
+            for message in reader.feed(data):
+                if isinstance(message, Join):
+                    join = message
+                    break
+        self.handshake_malformed += reader.malformed
+        if self.token is not None and not hmac.compare_digest((join.token or "").encode(), self.token.encode()):
+            return self._refuse(conn, "wrong or missing token (sim-server --token)")
+        with self._seating:
+            link, why, fatal = self._pick(join)
+            if link is not None:
+                self._seat(link, conn, reader)
+        if link is None:
+            return self._refuse(conn, why, fatal)  # outside the lock: a slow refusal holds up nobody
+        log.info("bridge: seat %d joined", link.seat)
+        return link
+
+    def _seat(self, link: SeatLink, conn: socket.socket, reader: LineReader) -> None:
+        """Give `link` to this connection (under the seating lock): its outbox, then its hello."""
+        if conn in self._pending:
+            self._pending.remove(conn)
+        conn.settimeout(None)
+        link.reader.reset()
+        link.pending.extend(m for m in link.reader.feed(reader.rest()) if isinstance(m, Input))  # sent with the join
+        outbox = Outbox(conn, label=f"seat {link.seat}")
+        p = self.game.players[link.seat]
+        outbox.message(dump(Hello(seat=link.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
+                                  player_speed=self.game.settings.player_speed, players=len(self.game.players))))
+        link.outbox, link.conn = outbox, conn  # the hello is queued before the game can queue a frame
+
+    def _pick(self, join: Join) -> tuple[SeatLink | None, str, bool]:
+        """The seat a join asks for, or why not and whether asking again could ever help."""
+        served = sorted(self.links)
+        if join.seat is not None:
+            link = self.links.get(join.seat)
+            if link is None:
+                return None, f"seat {join.seat} is not served here (served: {served})", True
+        elif join.name is not None:
+            link = next((self.links[s] for s in served if self.game.players[s].name.lower() == join.name.lower()),
+                        None)
+            if link is None:
+                return None, f"no served seat plays {join.name!r} (served: {served})", True
+        else:
+            link = next((self.links[s] for s in served if self.links[s].conn is None), None)
+            if link is None:
+                return None, f"every served seat is taken ({served})", False
+        if link.conn is not None:  # perhaps by our own last connection, not yet seen closing: worth a retry
+            return None, f"seat {link.seat} is taken by another client", False
+        return link, "", False
+
+    def _refuse(self, conn: socket.socket, why: str, fatal: bool = True) -> None:
+        self.refused += 1
+        log.warning("bridge: refused a client: %s", why)
+        try:
+            conn.settimeout(1.0)
+            conn.sendall(dump(Error(message=why, fatal=fatal)))
+        except OSError:
+            pass
+        _cut(conn)
+        return None
+
+    def _unseat(self, link: SeatLink) -> None:
+        with self._seating:
+            outbox, link.conn, link.outbox = link.outbox, None, None
+            link.stick = (0.0, 0.0)
+        if outbox is not None:
+            self.frames_dropped += outbox.dropped
+            outbox.close()
 
     def _send(self, link: SeatLink, message) -> None:
-        conn = link.conn
-        if conn is None:
+        outbox = link.outbox
+        if outbox is None:
             return
-        try:
-            conn.sendall(dump(message))
-        except OSError:
-            link.conn = None
+        if isinstance(message, Frame):
+            outbox.frame(dump(message))
+        else:
+            outbox.message(dump(message))
 
     # ------------------------------------------------------------------ the game
 
@@ -145,7 +260,8 @@ class SimServer:
         """Wait for the agents' clients (up to `wait_s`), then play the game on the runner's one loop."""
         threading.Thread(target=self._accept_loop, daemon=True).start()
         deadline = time.monotonic() + self.wait_s
-        while any(link.conn is None for link in self.links.values()) and time.monotonic() < deadline:
+        while (any(link.conn is None for link in self.links.values()) and time.monotonic() < deadline
+               and not self._stop.is_set()):
             time.sleep(0.02)
         game = self.game
         writer = RecordingWriter(self.out, game.header()) if self.out else None
@@ -171,24 +287,61 @@ class SimServer:
             if writer:
                 writer.close()
             self.close()
-        self.malformed = sum(link.reader.malformed for link in self.links.values())
+        self.malformed = self.handshake_malformed + sum(link.reader.malformed for link in self.links.values())
         return result
 
     def close(self) -> None:
+        """Stop serving; every client gets up to `drain_s` to take what it is owed (the end), then is cut."""
+        already = self._stop.is_set()
         self._stop.set()
-        for link in self.links.values():
-            conn, link.conn = link.conn, None  # the reader thread may clear it at the same moment
-            if conn is not None:
-                try:
-                    conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                conn.close()
         self._sock.close()
+        if already:
+            return
+        deadline = time.monotonic() + self.drain_s
+        for link in self.links.values():
+            with self._seating:
+                outbox, conn, link.outbox, link.conn = link.outbox, link.conn, None, None
+            if outbox is not None:
+                if not outbox.close(max(0.0, deadline - time.monotonic())):
+                    self.undelivered.append(link.seat)
+                    log.warning("bridge: seat %d did not take the end of the game (%s)", link.seat,
+                                outbox.failed or "not reading")
+                self.frames_dropped += outbox.dropped
+            if conn is not None:
+                _cut(conn)
+        with self._seating:
+            for conn in self._pending:
+                _cut(conn)
+            self._pending.clear()
 
 
-def open_sim_server(settings, seed: int, **options) -> SimServer:
-    """A new seeded game of `settings`, served on the bridge (`options` as for `SimServer`)."""
+def _cut(conn: socket.socket) -> None:
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    conn.close()
+
+
+def open_sim_server(settings, seed: int, *, host: str = "127.0.0.1", token: str | None = None,
+                    **options) -> tuple[SimServer, bool]:
+    """A new seeded game of `settings`, served on the bridge (`options` as for `SimServer`).
+
+    Off localhost a token is required: without one given (or in AMONGUS_BRIDGE_TOKEN) one is made up;
+    the second value says so, so the caller shows it once.
+    """
+    import ipaddress
+    import os
+    import secrets
+
     from ..sim.runner import new_game
 
-    return SimServer(new_game(settings, seed), **options)
+    token = token or os.environ.get("AMONGUS_BRIDGE_TOKEN") or None
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    made_up = token is None and not local
+    if made_up:
+        token = secrets.token_urlsafe(16)
+    return SimServer(new_game(settings, seed), host=host, token=token, **options), made_up
