@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from . import __version__
 from .errors import AmongUsError
@@ -32,8 +30,23 @@ feed_app = typer.Typer(help="Follow the live commentary feed of a running game (
                        no_args_is_help=True)
 app.add_typer(feed_app, name="feed")
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+class _LazyConsole:
+    """A rich Console made on first use: `simulate --json` and `bench --json` never import rich."""
+
+    def __init__(self, **options) -> None:
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+err = _LazyConsole(stderr=True, highlight=False)
+out = _LazyConsole(highlight=False)
 
 MapOption = Annotated[
     str, typer.Option("--map", "-m", help=f"Map name ({', '.join(available('maps')) or 'skeld'}) or path to a map file.")
@@ -151,6 +164,7 @@ def replay_cmd(
 ) -> None:
     """Validate a recording and summarise the game; optionally draw it (--png) and check its rules (--check)."""
     from rich.markup import escape
+    from rich.text import Text
 
     from .recording import check_invariants, read_recording, summarize
     from .recording.report import summary_text
@@ -243,14 +257,13 @@ def simulate_cmd(
     """
     from .recording import RecordingWriter
     from .sim.runner import new_game, play
-    from .sim.seats import agent_seats, seat_report
     from .sim.settings import load_settings, parse_assignments
 
     _choice("--brain", brain, ("builtin", "llm"))
     _choice("--role", role, ("crewmate", "impostor", "random"))
     _choice("--clock", clock, ("lockstep", "realtime"))
     _choice("--narrate", narrate, ("template", "llm"))
-    feed_specs = _feed_specs(feeds or [])
+    feed_specs = _feed_specs(feeds) if feeds else []
     if feed_specs and agents == 0:
         agents = 1  # commentary is the agent's own: narrate one agent seat
     overrides = parse_assignments(settings_set or [])
@@ -263,7 +276,12 @@ def simulate_cmd(
     path.parent.mkdir(parents=True, exist_ok=True)
     pace = speed if speed is not None else (1.0 if clock == "realtime" else 0.0)
     on_events, on_decision, finish = _live_view(game, pace, quiet=as_json)
-    seats = agent_seats(game, agents=agents, role=role, llm=llm, clock=clock, persona=person, on_decision=on_decision)
+    seats: dict = {}
+    if agents:  # the agent (and all it imports) only when a seat is played by it
+        from .sim.seats import agent_seats
+
+        seats = agent_seats(game, agents=agents, role=role, llm=llm, clock=clock, persona=person,
+                            on_decision=on_decision)
     feed = None
     try:
         if feed_specs:
@@ -281,7 +299,12 @@ def simulate_cmd(
     if feed is not None:
         summary["commentary"] = feed.stats()
     summary["roles"] = {p.name: p.role for p in game.players}
-    summary["agents"] = [seat_report(game, seat) for seat in seats.values()]
+    if seats:
+        from .sim.seats import seat_report
+
+        summary["agents"] = [seat_report(game, seat) for seat in seats.values()]
+    else:
+        summary["agents"] = []
     if as_json:
         print(json.dumps(summary))
         return
@@ -357,12 +380,11 @@ def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> None:
 
 def _live_view(game, speed: float, quiet: bool):
     """Event lines and the agent's decisions as they happen, plus a status line on a terminal."""
+    if quiet:
+        return None, None, lambda: None
     from rich.live import Live
 
     from .sim.view import describe, describe_decision, status
-
-    if quiet:
-        return None, None, lambda: None
     live = Live(status(game), console=out, refresh_per_second=8, transient=True) if out.is_terminal else None
     if live:
         live.start()
@@ -447,6 +469,8 @@ def feed_tail_cmd(
 
 
 def _print_feed_event(message: str | bytes, styles: dict[str, str]) -> None:
+    from rich.text import Text
+
     from .sim.view import clock
 
     try:
@@ -488,6 +512,9 @@ def bench_cmd(
         return
     out.print(f"[bold]{games} games[/] on {result['workers']} workers in {result['wall_s']:.1f} s "
               f"({result['games_per_s']:.1f} games/s, {result['sim_s_per_wall_s']:.0f} game s per wall s)")
+    load = result["loadavg"][0] if result["loadavg"] else None
+    out.print(f"{result['game_s_per_reference']} game s per reference run (sim/reference.py)"
+              + (f", load average {load[0]:.1f}" if load else ""))
     out.print(f"win rate: crew {result['win_rate']['crew']:.0%}, impostors {result['win_rate']['impostors']:.0%}")
     for reason, count in result["wins_by_reason"].items():
         out.print(f"  {reason}: {count}")

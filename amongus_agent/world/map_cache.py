@@ -6,7 +6,7 @@ cache folder (`$AMONGUS_CACHE_DIR`, else `$XDG_CACHE_HOME/amongus-agent`, else
 `~/.cache/amongus-agent`) and read back on later runs.
 
 The cache is never trusted blindly. An entry is used only when its magic, format, key (the map
-file's SHA-256, the table format and the versions of the libraries that built it), every section's
+file's SHA-256, the table format and the installs of the libraries that built it), every section's
 size and a BLAKE2b digest of the whole entry all check out, and the tables agree with the map
 (every graph node on the walkable area, zero distance from a node to itself, every cell's region one
 of the map's; an edge index out of range is caught where it is read). Anything else
@@ -32,7 +32,7 @@ MAGIC = b"AMONGUS-MAP-TABLES\n"
 _DIGEST = 32
 _MAX_HEADER = 1 << 16
 _SECTIONS = (("mask", "B"), ("owner", "H"), ("regions", "B"), ("clearance", "B"), ("dist", "d"), ("pred", "i"))
-_BUILDERS = ("numpy", "opencv-python-headless", "scipy")
+_BUILDERS = ("numpy", "cv2", "scipy")
 
 
 def cache_dir() -> Path:
@@ -44,16 +44,23 @@ def cache_dir() -> Path:
 
 
 def cache_key(file_sha256: str) -> str:
-    """What the tables depend on: the map file, the table format, the builders' versions, byte order."""
-    from importlib import metadata
+    """What the tables depend on: the map file, the table format, the builders' installs, byte order.
 
-    versions = []
-    for dist in _BUILDERS:
+    A builder is named by its package's `__init__` file (path, size, modification time): found
+    without importing it (`importlib.metadata` alone costs more than reading the cache), and any
+    reinstall or upgrade changes it.
+    """
+    from importlib.util import find_spec
+
+    builders = []
+    for module in _BUILDERS:
         try:
-            versions.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{dist}=?")
-    return f"{file_sha256}|format={FORMAT}|{'|'.join(versions)}|{sys.byteorder}"
+            spec = find_spec(module)
+            info = os.stat(spec.origin) if spec is not None and spec.origin else None
+        except (ImportError, ValueError, OSError):
+            info = None
+        builders.append(f"{module}:{spec.origin}:{info.st_size}:{info.st_mtime_ns}" if info else f"{module}:?")
+    return f"{file_sha256}|format={FORMAT}|{'|'.join(builders)}|{sys.byteorder}"
 
 
 def load_derived(data: MapFile, file_sha256: str) -> Derived:

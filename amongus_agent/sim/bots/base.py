@@ -74,7 +74,7 @@ class Bot:
         self._next_think = pid % self.think_every  # but seats decide on different ticks
         self.wake = False  # think on the next tick, whatever the cadence says
         self._hold: PlayerInput = IDLE  # what the thumbs keep doing between decisions
-        self._hold_ticks = 0
+        self._hold_until = 0  # the held input is used on ticks before this one
         self._on_hold_end = 0  # 0: think; 1: re-aim along the route
         self._step = game.settings.player_speed * game.dt
         self._last_x = self._last_y = 0.0
@@ -99,8 +99,7 @@ class Bot:
         if self.wake or tick >= self._next_think:
             return self._think(tick)
         me = self.me
-        if self._hold_ticks > 0 and (self._hold is IDLE or me.x != self._last_x or me.y != self._last_y):
-            self._hold_ticks -= 1
+        if tick < self._hold_until and (self._hold is IDLE or me.x != self._last_x or me.y != self._last_y):
             self._last_x, self._last_y = me.x, me.y
             return self._hold
         if self._on_hold_end:
@@ -120,7 +119,7 @@ class Bot:
         if self._walked:
             self._hold = inp  # `walk_to` set how long to hold it
         else:  # standing still, or a button pressed once: until the next decision, or an event
-            self._hold, self._hold_ticks, self._on_hold_end = IDLE, self.think_every, 0
+            self._hold, self._hold_until, self._on_hold_end = IDLE, tick + 1 + self.think_every, 0
         self._last_x, self._last_y = self.me.x, self.me.y
         return inp
 
@@ -139,17 +138,18 @@ class Bot:
         nav, me = self.nav, self.me
         route = nav.route
         if not route or stick == (0.0, 0.0):
-            self._hold_ticks, self._on_hold_end = 0, 0
+            self._hold_until, self._on_hold_end = 0, 0
             return
         speed = self._step if me.alive else self._step * self.game.settings.ghost_speed_factor
         tx, ty = route[nav.wp]
         d = ((tx - me.x) ** 2 + (ty - me.y) ** 2) ** 0.5
         if nav.wp < len(route) - 1:  # the route follower moves on within max(step, lookahead) of a waypoint
-            self._hold_ticks = max(0, int((d - max(nav.step, LOOKAHEAD)) / speed) + 1)
+            ticks = max(0, int((d - max(nav.step, LOOKAHEAD)) / speed) + 1)
             self._on_hold_end = 1
         else:  # the last leg: decide again just before the goal (arrival)
-            self._hold_ticks = max(0, int((d - arrive) / speed) - 1)
+            ticks = max(0, int((d - arrive) / speed) - 1)
             self._on_hold_end = 0
+        self._hold_until = self.game.tick + 1 + ticks
 
     def play(self) -> PlayerInput:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -279,7 +279,7 @@ class Bot:
         """
         self._walked = True
         nav, me, hold = self.nav, self.me, self._hold
-        if (self._hold_ticks > 0 and hold is not IDLE and arrive == self._arrive and nav.goal is not None
+        if (self.game.tick < self._hold_until and hold is not IDLE and arrive == self._arrive and nav.goal is not None
                 and (nav.goal == goal or (slack > 0 and math.dist(nav.goal, goal) <= slack))
                 and (me.x != self._last_x or me.y != self._last_y)):
             return hold
