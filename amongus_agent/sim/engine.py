@@ -63,6 +63,7 @@ class Game:
         self.players = self._deal()
         self._impostors = [p for p in self.players if p.is_impostor]
         self._keyed = [(str(p.id), p) for p in self.players]
+        self._walkable_at = game_map.walkable_at
         self._step = settings.player_speed * self.dt  # distance per tick at full stick
         self._ghost_step = self._step * settings.ghost_speed_factor
         self.tasks_total = sum(len(p.tasks) for p in self.players if p.role == CREWMATE)
@@ -239,7 +240,7 @@ class Game:
             return
         step = self._step
         nx, ny = round(p.x + sx * step, 3), round(p.y + sy * step, 3)
-        can_stand = self._can_stand if self.doors_closed else self.map.walkable_at
+        can_stand = self._can_stand if self.doors_closed else self._walkable_at
         if can_stand(nx, ny):
             p.x, p.y = nx, ny
         elif can_stand(nx, p.y):  # slide along the wall

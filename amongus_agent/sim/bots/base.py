@@ -107,13 +107,19 @@ class Bot:
         return self._think(tick)  # the end of the walk is near, or a wait is over
 
     def _think(self, tick: int) -> PlayerInput:
-        self.wake = False
-        if tick >= self._next_look:
+        woken, self.wake = self.wake, False
+        looking = tick >= self._next_look
+        if looking:
             self._next_look = tick + self.look_every
             self.look()
         nxt = tick + self.think_every
         self._next_think = nxt if nxt < self._next_look else self._next_look  # a look is followed by a decision
         self.decisions += 1
+        me = self.me
+        if (not woken and not looking and tick < self._hold_until and self._hold is not IDLE
+                and (me.x != self._last_x or me.y != self._last_y) and self.course_holds()):
+            self._last_x, self._last_y = me.x, me.y
+            return self._hold  # nothing this decision rests on has changed: the same decision, as held
         self._walked = False
         inp = self.play()
         if self._walked:
@@ -153,6 +159,12 @@ class Bot:
 
     def play(self) -> PlayerInput:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def course_holds(self) -> bool:
+        """True when a decision now would only repeat the walk under way (nothing it rests on can
+        have changed since the last one without an event or a look). The cache of decisions per
+        cause: subclasses say which causes their walking decisions rest on."""
+        return False
 
     # ------------------------------------------------------------------ senses
 

@@ -80,6 +80,14 @@ class CrewBot(Bot):
             return self._go_use(task)
         return self._wander()
 
+    def course_holds(self) -> bool:
+        # a walk to a task or a wander goal: bodies come only with a look, witnessed crimes and
+        # sabotages with an event, the task's step with a task event; lights (the distance to the
+        # panel) and a witnessed crime (the button's cooldown) depend on more, so they always decide
+        g, me = self.game, self.me
+        return (g.sabotage is None and not self._bodies_in_view and not self.memory.witnessed
+                and me.using is None and g.t >= self._idle_until)
+
     def _go_use(self, spot: Point, tolerance: float = 0.1) -> PlayerInput:
         me = self.me
         if (me.x - spot[0]) ** 2 + (me.y - spot[1]) ** 2 <= tolerance * tolerance:

@@ -113,6 +113,11 @@ class ImpostorBot(Bot):
             self._hunt = None
         return self._fake_task()
 
+    def course_holds(self) -> bool:
+        # walking to a fake task: what could change it (a target, a sabotage, a vent) comes with a look
+        return (self._hunt is None and self._kill_now is None and not self._sabotage_pending and not self._escape
+                and self._flee_to is None and self.me.vent is None and self.me.alive)
+
     def _plan_escape(self) -> None:
         g, me = self.game, self.me
         near = [v for v in g.map.data.vents if (v.position[0] - me.x) ** 2 + (v.position[1] - me.y) ** 2 <= 16.0]
