@@ -64,6 +64,7 @@ class Game:
         self._impostors = [p for p in self.players if p.is_impostor]
         self._keyed = [(str(p.id), p) for p in self.players]
         self._walkable_at = game_map.walkable_at
+        self._cells = game_map.cells()
         self._step = settings.player_speed * self.dt  # distance per tick at full stick
         self._ghost_step = self._step * settings.ghost_speed_factor
         self.tasks_total = sum(len(p.tasks) for p in self.players if p.role == CREWMATE)
@@ -191,7 +192,7 @@ class Game:
         dt = self.dt
         for p in self._impostors:
             if p.kill_cooldown > 0:
-                p.kill_cooldown = max(0.0, p.kill_cooldown - dt)
+                p.kill_cooldown = p.kill_cooldown - dt if p.kill_cooldown > dt else 0.0
         for p in self.players:
             inp = inputs.get(p.id, IDLE)
             if inp is IDLE:
@@ -227,11 +228,12 @@ class Game:
             return
         if p.vent is not None:
             return
-        mag = math.hypot(sx, sy)
-        if mag > 1.0:
-            sx, sy = sx / mag, sy / mag
-        if p.using is not None and mag > 0.2:
-            p.using = None  # walking away closes the task panel
+        if sx * sx + sy * sy > 0.99 or p.using is not None:  # hypot only where it can matter
+            mag = math.hypot(sx, sy)
+            if mag > 1.0:
+                sx, sy = sx / mag, sy / mag
+            if p.using is not None and mag > 0.2:
+                p.using = None  # walking away closes the task panel
         if not p.alive:  # ghosts cross walls but stay on the ship
             step = self._ghost_step
             x0, y0, x1, y1 = self.map.data.bounds
@@ -240,7 +242,16 @@ class Game:
             return
         step = self._step
         nx, ny = round(p.x + sx * step, 3), round(p.y + sy * step, 3)
-        can_stand = self._can_stand if self.doors_closed else self._walkable_at
+        if self.doors_closed:
+            can_stand = self._can_stand
+        else:  # `GameMap.walkable_at`, inlined for the usual case: a free step
+            x0, y0, res, w, h, mask = self._cells
+            col = math.floor((nx - x0) / res)
+            row = h - 1 - math.floor((ny - y0) / res)
+            if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
+                p.x, p.y = nx, ny
+                return
+            can_stand = self._walkable_at
         if can_stand(nx, ny):
             p.x, p.y = nx, ny
         elif can_stand(nx, p.y):  # slide along the wall

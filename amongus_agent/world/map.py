@@ -114,6 +114,11 @@ class GameMap:
             return False
         return self._mask[row * self._w + col] == 1
 
+    def cells(self) -> tuple[float, float, float, int, int, bytes]:
+        """(x0, y0, cell size, width, height, mask): the raster for a caller that inlines
+        `walkable_at` in its innermost loop (the engine's movement); row 0 is the top row."""
+        return self._x0, self._y0, RESOLUTION, self._w, self._h, self._mask
+
     def visible(self, a: Sequence[float], b: Sequence[float]) -> bool:
         """True when the straight segment a-b stays inside the walkable area (line of sight)."""
         return self._clear(float(a[0]), float(a[1]), float(b[0]), float(b[1]))
@@ -174,9 +179,10 @@ class GameMap:
 
     def room_of(self, point: Sequence[float]) -> str:
         """The room or named hallway a point is in; points off every region get the nearest one."""
-        col, row = self._cell(float(point[0]), float(point[1]))
-        col = min(max(col, 0), self._w - 1)
-        row = min(max(row, 0), self._h - 1)
+        col = math.floor((point[0] - self._x0) / RESOLUTION)
+        row = self._h - 1 - math.floor((point[1] - self._y0) / RESOLUTION)
+        col = 0 if col < 0 else (self._w - 1 if col >= self._w else col)
+        row = 0 if row < 0 else (self._h - 1 if row >= self._h else row)
         return self._region_names[self._region_of_cell[row * self._w + col]]
 
     def nearest_node(self, point: Sequence[float]) -> int:

@@ -77,6 +77,7 @@ class Bot:
         self._hold_until = 0  # the held input is used on ticks before this one
         self._on_hold_end = 0  # 0: think; 1: re-aim along the route
         self._step = game.settings.player_speed * game.dt
+        self._reach = max(self.nav.step, LOOKAHEAD)  # the route follower moves on this close to a waypoint
         self._last_x = self._last_y = 0.0
         self._arrive = 0.0
         self._walked = False
@@ -150,10 +151,12 @@ class Bot:
         tx, ty = route[nav.wp]
         d = ((tx - me.x) ** 2 + (ty - me.y) ** 2) ** 0.5
         if nav.wp < len(route) - 1:  # the route follower moves on within max(step, lookahead) of a waypoint
-            ticks = max(0, int((d - max(nav.step, LOOKAHEAD)) / speed) + 1)
+            ticks = int((d - self._reach) / speed) + 1
+            ticks = ticks if ticks > 0 else 0
             self._on_hold_end = 1
         else:  # the last leg: decide again just before the goal (arrival)
-            ticks = max(0, int((d - arrive) / speed) - 1)
+            ticks = int((d - arrive) / speed) - 1
+            ticks = ticks if ticks > 0 else 0
             self._on_hold_end = 0
         self._hold_until = self.game.tick + 1 + ticks
 
