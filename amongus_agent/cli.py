@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from . import __version__
 from .errors import AmongUsError
@@ -33,8 +31,23 @@ feed_app = typer.Typer(help="Follow the live commentary feed of a running game (
                        no_args_is_help=True)
 app.add_typer(feed_app, name="feed")
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+class _LazyConsole:
+    """A rich Console made on first use: `simulate --json` and `bench --json` never import rich."""
+
+    def __init__(self, **options) -> None:
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+err = _LazyConsole(stderr=True, highlight=False)
+out = _LazyConsole(highlight=False)
 
 MapOption = Annotated[
     str, typer.Option("--map", "-m", help=f"Map name ({', '.join(available('maps')) or 'skeld'}) or path to a map file.")
@@ -152,6 +165,7 @@ def replay_cmd(
 ) -> None:
     """Validate a recording and summarise the game; optionally draw it (--png) and check its rules (--check)."""
     from rich.markup import escape
+    from rich.text import Text
 
     from .recording import check_invariants, read_recording, summarize
     from .recording.report import summary_text
@@ -420,6 +434,8 @@ def feed_tail_cmd(
 
 
 def _print_feed_event(message: str | bytes, styles: dict[str, str]) -> None:
+    from rich.text import Text
+
     from .sim.view import clock
 
     try:
@@ -461,6 +477,9 @@ def bench_cmd(
         return
     out.print(f"[bold]{games} games[/] on {result['workers']} workers in {result['wall_s']:.1f} s "
               f"({result['games_per_s']:.1f} games/s, {result['sim_s_per_wall_s']:.0f} game s per wall s)")
+    load = result["loadavg"][0] if result["loadavg"] else None
+    out.print(f"{result['game_s_per_reference']} game s per reference run (sim/reference.py)"
+              + (f", load average {load[0]:.1f}" if load else ""))
     out.print(f"win rate: crew {result['win_rate']['crew']:.0%}, impostors {result['win_rate']['impostors']:.0%}")
     for reason, count in result["wins_by_reason"].items():
         out.print(f"  {reason}: {count}")

@@ -110,3 +110,4 @@ def test_bench_cli_reports_rates_and_speed():
     assert out["win_rate"]["crew"] + out["win_rate"]["impostors"] == pytest.approx(1.0)
     assert out["sim_s_per_wall_s"] > 0 and out["games_per_s"] > 0
     assert sum(out["wins_by_reason"].values()) == 6
+    assert out["game_s_per_reference"] > 0 and len(out["loadavg"]) == 2

@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..agent.loop import AgentListener
-from ..commentary.spec import FeedSpec
 from ..recording import RecordingWriter
-from ..sim.engine import Game
 from ..sim.runner import new_game, play
 from ..sim.settings import GameSettings
-from .feed import attach_feed, open_feed
-from .seats import agent_seats, seat_report
+
+if TYPE_CHECKING:  # the agent and the feed are imported only by games that have them (start-up time)
+    from ..commentary.spec import FeedSpec
+    from ..sim.engine import Game
 
 
 @dataclass
@@ -50,12 +49,15 @@ class View:
     announce: Callable[[str], None] | None = None
 
 
-class _Decisions(AgentListener):
-    def __init__(self, show: Callable[[Any, Any, Any, Any], None]) -> None:
-        self.show = show
+def _decisions(show: Callable[[Any, Any, Any, Any], None]):
+    """The live view's decision lines as an agent listener."""
+    from ..agent.loop import AgentListener
 
-    def on_decision(self, agent, obs, decision, outcome) -> None:
-        self.show(agent, obs, decision, outcome)
+    class Decisions(AgentListener):
+        def on_decision(self, agent, obs, decision, outcome) -> None:
+            show(agent, obs, decision, outcome)
+
+    return Decisions()
 
 
 def simulate(settings: GameSettings, opts: SimulateOptions, view: View | None = None,
@@ -73,12 +75,18 @@ def simulate(settings: GameSettings, opts: SimulateOptions, view: View | None = 
         agents = 1  # commentary is the agent's own: narrate one agent seat
     path = opts.out or Path("recordings") / f"game-{opts.seed}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
-    listeners = [_Decisions(view.on_decision)] if view.on_decision is not None else []
-    seats = agent_seats(game, agents=agents, role=opts.role, llm=opts.llm, clock=opts.clock, persona=opts.persona,
-                        listeners=listeners)
+    seats: dict = {}
+    if agents:  # the agent (and all it imports) only when a seat is played by it
+        from .seats import agent_seats
+
+        listeners = [_decisions(view.on_decision)] if view.on_decision is not None else []
+        seats = agent_seats(game, agents=agents, role=opts.role, llm=opts.llm, clock=opts.clock,
+                            persona=opts.persona, listeners=listeners)
     feed = None
     try:
         if opts.feeds:
+            from .feed import attach_feed, open_feed
+
             feed = open_feed(opts.feeds, persona=opts.persona, narrator_llm=opts.narrator_llm, gap_s=opts.feed_gap_s,
                              token=opts.feed_token, origins=opts.feed_origins, secrets=opts.feed_secrets,
                              announce=view.announce)
@@ -97,5 +105,9 @@ def simulate(settings: GameSettings, opts: SimulateOptions, view: View | None = 
     if feed is not None:
         summary["commentary"] = feed.stats()
     summary["roles"] = {p.name: p.role for p in game.players}
-    summary["agents"] = [seat_report(game, s) for s in seats.values()]
+    summary["agents"] = []
+    if seats:
+        from .seats import seat_report
+
+        summary["agents"] = [seat_report(game, s) for s in seats.values()]
     return summary

@@ -2,27 +2,35 @@
 
 Each worker loads the map once and plays whole games; games are independent and seeded, so the
 aggregate depends only on the seeds and settings, not on how games were spread over workers.
+Next to each game a worker times a short fixed workload (`sim/reference.py`), so the speed is also
+given in proportion to what the (shared) machine delivered meanwhile.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from .reference import ROUNDS, reference_s
 from .runner import new_game, play
 from .settings import GameSettings
+
+REFERENCE_ROUNDS = 4_000  # per game: a few milliseconds next to a game's 100 or so
 
 
 def play_one(args: tuple[dict, int]) -> dict:
     settings_dict, seed = args
     settings = GameSettings.model_validate(settings_dict)
+    ref = reference_s(REFERENCE_ROUNDS)
     t0 = time.perf_counter()
     result = play(new_game(settings, seed))
     out = result.as_dict()
     out["wall_s"] = time.perf_counter() - t0
+    out["reference_s"] = (ref + reference_s(REFERENCE_ROUNDS)) / 2
     return out
 
 
@@ -54,6 +62,8 @@ def bench(
     total_game_s = 0.0
     kills = meetings = imp_ejected = crew_ejected = 0
     longest = 0.0
+    per_reference: list[float] = []
+    load_before = _loadavg()
     for result in run_games(settings, seeds, workers):
         wins[result["winner"]] += 1
         reasons[f"{result['winner']}:{result['reason']}"] += 1
@@ -63,6 +73,8 @@ def bench(
         meetings += result["meetings"]
         imp_ejected += result["impostors_ejected"]
         crew_ejected += result["crew_ejected"]
+        if result["wall_s"] > 0:  # game seconds played in the time of one reference run
+            per_reference.append(result["duration_s"] / result["wall_s"] * result["reference_s"] * _PER_ROUND)
         if progress:
             progress(result)
     wall = time.perf_counter() - t0
@@ -82,4 +94,16 @@ def bench(
         "wall_s": round(wall, 3),
         "games_per_s": round(games / wall, 3) if wall > 0 else None,
         "sim_s_per_wall_s": round(total_game_s / wall, 1) if wall > 0 else None,
+        "game_s_per_reference": round(statistics.median(per_reference), 3) if per_reference else None,
+        "loadavg": [load_before, _loadavg()],
     }
+
+
+_PER_ROUND = ROUNDS / REFERENCE_ROUNDS  # stated per full reference run, as bench_sim.py does
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None

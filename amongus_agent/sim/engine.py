@@ -61,6 +61,12 @@ class Game:
         self._door_points = [(d.room, d.position) for d in game_map.data.doors]
         self._vents = {v.id: v for v in game_map.data.vents}
         self.players = self._deal()
+        self._impostors = [p for p in self.players if p.is_impostor]
+        self._keyed = [(str(p.id), p) for p in self.players]
+        self._walkable_at = game_map.walkable_at
+        self._cells = game_map.cells()
+        self._step = settings.player_speed * self.dt  # distance per tick at full stick
+        self._ghost_step = self._step * settings.ghost_speed_factor
         self.tasks_total = sum(len(p.tasks) for p in self.players if p.role == CREWMATE)
         self.tasks_done = 0
 
@@ -74,7 +80,7 @@ class Game:
         commons = self.rng.sample(self.table.by_kind("common"), s.common_tasks)
         players = []
         for i in ids:
-            x, y = spawn[i % len(spawn)]
+            x, y = _grid(spawn[i % len(spawn)])
             role = IMPOSTOR if i in impostors else CREWMATE
             p = Player(i, COLOR_NAMES[i], COLOR_NAMES[i], role, x, y, emergencies_left=s.emergency_meetings)
             chosen = list(commons)
@@ -133,7 +139,7 @@ class Game:
         dx, dy = x - observer.x, y - observer.y
         if dx * dx + dy * dy > r * r:
             return False
-        return self.map._clear(observer.x, observer.y, x, y)
+        return self.map.sight(observer.x, observer.y, x, y)
 
     def sees(self, observer: Player, target: Player) -> bool:
         if target.vent is not None or not target.alive:
@@ -170,7 +176,7 @@ class Game:
         return self._events
 
     def _emit_positions(self) -> None:
-        positions = {str(p.id): [round(p.x, 3), round(p.y, 3)] for p in self.players}
+        positions = {key: [round(p.x, 3), round(p.y, 3)] for key, p in self._keyed}
         ghosts = [p.id for p in self.players if not p.alive]
         event: dict = {"type": "pos", "positions": positions}
         if ghosts:
@@ -184,12 +190,16 @@ class Game:
 
     def _tasks_step(self, inputs: Mapping[int, PlayerInput]) -> None:
         dt = self.dt
-        for p in self.players:
+        for p in self._impostors:
             if p.kill_cooldown > 0:
-                p.kill_cooldown = max(0.0, p.kill_cooldown - dt)
+                p.kill_cooldown = p.kill_cooldown - dt if p.kill_cooldown > dt else 0.0
         for p in self.players:
             inp = inputs.get(p.id, IDLE)
-            self._move(p, inp.stick)
+            if inp is IDLE:
+                continue
+            stick = inp.stick
+            if stick[0] != 0.0 or stick[1] != 0.0:
+                self._move(p, stick)
             if self.phase != "tasks":
                 continue
             if inp.kill is not None and inp.kill is not False:
@@ -211,31 +221,46 @@ class Game:
     # ------------------------------------------------------------------ movement
 
     def _move(self, p: Player, stick: tuple[float, float]) -> None:
+        """Walk one tick, sliding along walls. Positions stay on the millimetre grid the recording
+        writes, so a recording holds exactly the positions the walkable check was made on."""
         sx, sy = stick
         if sx == 0.0 and sy == 0.0:
             return
         if p.vent is not None:
             return
-        mag = math.hypot(sx, sy)
-        if mag > 1.0:
-            sx, sy = sx / mag, sy / mag
-        if p.using is not None and mag > 0.2:
-            p.using = None  # walking away closes the task panel
-        speed = self.settings.player_speed * (1.0 if p.alive else self.settings.ghost_speed_factor)
-        nx, ny = p.x + sx * speed * self.dt, p.y + sy * speed * self.dt
+        if sx * sx + sy * sy > 0.99 or p.using is not None:  # hypot only where it can matter
+            mag = math.hypot(sx, sy)
+            if mag > 1.0:
+                sx, sy = sx / mag, sy / mag
+            if p.using is not None and mag > 0.2:
+                p.using = None  # walking away closes the task panel
         if not p.alive:  # ghosts cross walls but stay on the ship
+            step = self._ghost_step
             x0, y0, x1, y1 = self.map.data.bounds
-            p.x, p.y = min(max(nx, x0), x1), min(max(ny, y0), y1)
+            p.x = min(max(round(p.x + sx * step, 3), x0), x1)
+            p.y = min(max(round(p.y + sy * step, 3), y0), y1)
             return
-        if self._can_stand(nx, ny):
+        step = self._step
+        nx, ny = round(p.x + sx * step, 3), round(p.y + sy * step, 3)
+        if self.doors_closed:
+            can_stand = self._can_stand
+        else:  # `GameMap.walkable_at`, inlined for the usual case: a free step
+            x0, y0, res, w, h, mask = self._cells
+            col = math.floor((nx - x0) / res)
+            row = h - 1 - math.floor((ny - y0) / res)
+            if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
+                p.x, p.y = nx, ny
+                return
+            can_stand = self._walkable_at
+        if can_stand(nx, ny):
             p.x, p.y = nx, ny
-        elif self._can_stand(nx, p.y):  # slide along the wall
+        elif can_stand(nx, p.y):  # slide along the wall
             p.x = nx
-        elif self._can_stand(p.x, ny):
+        elif can_stand(p.x, ny):
             p.y = ny
 
     def _can_stand(self, x: float, y: float) -> bool:
-        if not self.map.is_walkable((x, y)):
+        if not self.map.walkable_at(x, y):
             return False
         if self.doors_closed:
             for room, (dx, dy) in self._door_points:
@@ -274,11 +299,11 @@ class Game:
             if vent is not None:
                 p.vent = vent.id
                 p.using = None
-                p.x, p.y = vent.position
+                p.x, p.y = _grid(vent.position)
                 self._emit({"type": "vent", "player": p.id, "action": "enter", "vent": vent.id})
         elif p.vent is not None and inp.vent_to is not None and inp.vent_to in self._vents[p.vent].links:
             p.vent = inp.vent_to
-            p.x, p.y = self._vents[p.vent].position
+            p.x, p.y = _grid(self._vents[p.vent].position)
             self._emit({"type": "vent", "player": p.id, "action": "move", "vent": p.vent})
         elif inp.vent == "exit" and p.vent is not None:
             self._emit({"type": "vent", "player": p.id, "action": "exit", "vent": p.vent})
@@ -503,7 +528,7 @@ class Game:
         for k, p in enumerate(self.players):
             p.using = None
             if p.alive:
-                p.x, p.y = spawn[k % len(spawn)]
+                p.x, p.y = _grid(spawn[k % len(spawn)])
             if p.is_impostor:
                 p.kill_cooldown = self.settings.kill_cooldown_s
         self.button_ready_at = self.t + self.settings.button_cooldown_s
@@ -533,6 +558,11 @@ class Game:
         self._emit({"type": "end", "winner": winner, "reason": reason,
                     "alive": [p.id for p in self.players if p.alive],
                     "tasks_done": self.tasks_done, "tasks_total": self.tasks_total})
+
+
+def _grid(point) -> tuple[float, float]:
+    """A point on the millimetre grid the recording writes positions on (see `_move`)."""
+    return round(point[0], 3), round(point[1], 3)
 
 
 def _d2(p: Player, spot) -> float:

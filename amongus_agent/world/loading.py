@@ -34,12 +34,23 @@ def validation_message(exc: ValidationError) -> tuple[str, str]:
 
 
 def load_json_model(path: Path, model: type[M]) -> M:
-    source = str(path)
+    return parse_json_model(str(path), read_data_file(path), model)
+
+
+def read_data_file(path: Path) -> bytes:
+    """The file's bytes (callers that key a cache on them parse exactly what they hashed)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
-        raise DataError(source, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(str(path), "", "file not found") from None
+    except OSError as exc:
+        raise DataError(str(path), "", f"cannot read: {exc}") from exc
+
+
+def parse_json_model(source: str, data: bytes, model: type[M]) -> M:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise DataError(source, "", f"cannot read: {exc}") from exc
     try:
         raw = json.loads(text)

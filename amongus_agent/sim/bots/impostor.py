@@ -9,7 +9,7 @@ meetings, and votes with the crowd.
 from __future__ import annotations
 
 from ...world.schema import Point
-from ..state import PlayerInput
+from ..state import IDLE, PlayerInput
 from . import talk
 from .base import Bot
 
@@ -57,7 +57,7 @@ class ImpostorBot(Bot):
         r = g.vision_radius(me) * HUNT_RADIUS_FACTOR
         reach = g.settings.kill_range
         crew_visible = [p for p in g.players if p.alive and not p.is_impostor and p.vent is None
-                        and (p.x - me.x) ** 2 + (p.y - me.y) ** 2 <= r * r and g.map._clear(me.x, me.y, p.x, p.y)]
+                        and (p.x - me.x) ** 2 + (p.y - me.y) ** 2 <= r * r and g.map.sight(me.x, me.y, p.x, p.y)]
         if not crew_visible:
             self._hunt = None
             return
@@ -66,8 +66,8 @@ class ImpostorBot(Bot):
             others = [o for o in crew_visible if o is not target]
             watched = any(
                 ((o.x - target.x) ** 2 + (o.y - target.y) ** 2 <= crew_radius**2
-                 and g.map._clear(o.x, o.y, target.x, target.y))
-                or ((o.x - me.x) ** 2 + (o.y - me.y) ** 2 <= crew_radius**2 and g.map._clear(o.x, o.y, me.x, me.y))
+                 and g.map.sight(o.x, o.y, target.x, target.y))
+                or ((o.x - me.x) ** 2 + (o.y - me.y) ** 2 <= crew_radius**2 and g.map.sight(o.x, o.y, me.x, me.y))
                 for o in others
             )
             if watched:
@@ -84,7 +84,7 @@ class ImpostorBot(Bot):
             self._sabotage_pending = False
             return self._sabotage()
         if not me.alive:
-            return PlayerInput()
+            return IDLE
         if me.vent is not None:
             return self._vent_travel()
         if self._kill_now is not None and me.kill_cooldown <= 0:
@@ -100,18 +100,23 @@ class ImpostorBot(Bot):
                 self._escape.pop(0)
                 self._exit_at = g.t + 1.0 + self.rng.random() * 2.0
                 return PlayerInput(vent="enter")
-            return PlayerInput(stick=self.walk_to(vent.position))
+            return self.walk(vent.position, arrive=g.settings.use_distance * 0.9)
         if self._flee_to is not None:
             if self.nav.arrived(me.pos, 0.3):
                 self._flee_to = None
             else:
-                return PlayerInput(stick=self.walk_to(self._flee_to))
+                return self.walk(self._flee_to, arrive=0.3)
         if self._hunt is not None and me.kill_cooldown <= 8.0:
             target = g.players[self._hunt]
             if target.alive and target.vent is None:
-                return PlayerInput(stick=self.walk_to(target.pos, slack=0.8))
+                return self.walk(target.pos, slack=0.8)
             self._hunt = None
         return self._fake_task()
+
+    def course_holds(self) -> bool:
+        # walking to a fake task: what could change it (a target, a sabotage, a vent) comes with a look
+        return (self._hunt is None and self._kill_now is None and not self._sabotage_pending and not self._escape
+                and self._flee_to is None and self.me.vent is None and self.me.alive)
 
     def _plan_escape(self) -> None:
         g, me = self.game, self.me
@@ -128,7 +133,7 @@ class ImpostorBot(Bot):
         g, me = self.game, self.me
         vent = g.map.data.vents[me.vent]
         if g.t < self._exit_at:
-            return PlayerInput()
+            return IDLE
         if not self._moved and vent.links:
             self._moved = True
             self._exit_at = g.t + 0.5 + self.rng.random()
@@ -164,8 +169,8 @@ class ImpostorBot(Bot):
             if g.t >= self._fake_wait:
                 self._fake += 1 + self.rng.randrange(2)
                 self._fake_wait = 0.0
-            return PlayerInput()
-        return PlayerInput(stick=self.walk_to(spot))
+            return IDLE
+        return self.walk(spot, arrive=0.1)
 
     def on_new_round(self) -> None:
         self._hunt = None
