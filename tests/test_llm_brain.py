@@ -18,6 +18,7 @@ from fake_openai import (
     text,
 )
 
+from amongus_agent.brain.budget import decision_tokens
 from amongus_agent.brain.decision import LegalAction
 from amongus_agent.brain.jsonparse import AnswerError, extract_json_object, strip_think
 from amongus_agent.brain.llm import (
@@ -70,7 +71,11 @@ def test_valid_decision_uses_strict_json_schema_with_legal_enum(server):
     fmt = body["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert fmt["json_schema"]["schema"]["properties"]["Action"]["properties"]["name"]["enum"] == NAMES
-    assert body["model"] == "fake-model" and body["max_tokens"] == 300 and body["temperature"] == 0.7
+    assert body["model"] == "fake-model" and body["temperature"] == 0.7 and body["stream"] is True
+    # the token limit follows from the schema: longest legal name + two bounded text fields + JSON
+    limit = fmt["json_schema"]["schema"]["properties"]["Thought"]["maxLength"]
+    assert fmt["json_schema"]["schema"]["properties"]["Observation"]["maxLength"] == limit
+    assert body["max_tokens"] == decision_tokens(len("Fix Wiring@Admin"), limit) < 300
     assert server.headers[0]["authorization"] == "Bearer not-needed"
 
 
@@ -84,7 +89,8 @@ def test_tokens_are_estimated_when_the_server_sends_no_usage(server):
     server.script([text(GOOD, usage=False)])
     out = decide(make_brain(server))
     assert out.decision is not None
-    assert out.completion_tokens == len(GOOD) // 4 and out.prompt_tokens > 0
+    assert out.completion_tokens == -(-len(GOOD) // 4)  # one per streamed chunk (the fake streams 4 characters)
+    assert out.prompt_tokens > 0
 
 
 # -- bad answers: one retry with the error shown -----------------------------------------------------
@@ -310,12 +316,12 @@ def test_config_from_env_reads_variables_and_overrides_win():
     env = {"OPENAI_BASE_URL": "http://127.0.0.1:8080/v1", "OPENAI_API_KEY": "sk-secret", "OPENAI_MODEL": "m1"}
     before = dict(os.environ)
     cfg = LLMConfig.from_env(env=env)
-    assert (cfg.base_url, cfg.model, cfg.timeout_s) == ("http://127.0.0.1:8080/v1", "m1", 4.0)
+    assert (cfg.base_url, cfg.model, cfg.timeout_s) == ("http://127.0.0.1:8080/v1", "m1", None)  # None: derived
     assert cfg.api_key is not None and cfg.api_key.get_secret_value() == "sk-secret"
     assert "sk-secret" not in repr(cfg)
     assert LLMConfig.from_env(env={**env, "AMONGUS_MODEL": "m2"}).model == "m2"
     cfg = LLMConfig.from_env({"model": "m3", "base_url": "http://h/v1", "timeout_s": None}, env=env)
-    assert (cfg.model, cfg.base_url, cfg.timeout_s) == ("m3", "http://h/v1", 4.0)
+    assert (cfg.model, cfg.base_url, cfg.timeout_s) == ("m3", "http://h/v1", None)
     assert dict(os.environ) == before
 
 
