@@ -194,17 +194,26 @@ class Agent:
             self.stats.overhead_s.append(time.perf_counter() - t0)
             self._adopt((fallback, None, legal), obs)
             return
-        prompt = render(obs, legal, self.memory)
+        prompt = render(obs, legal, self.memory, self.voice)
         self.stats.overhead_s.append(time.perf_counter() - t0)
         if self.clock == "realtime":
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm")
-            self._pending = self._pool.submit(self._ask, prompt, legal, fallback)
+            self._pending = self.submit(self._ask, prompt, legal, fallback)
             return
         self._adopt(self._ask(prompt, legal, fallback), obs)
 
+    @property
+    def voice(self) -> str:
+        """The persona's voice for the shared system prompt ("" without a persona)."""
+        return self.persona.describe() if self.persona else ""
+
+    def submit(self, fn, *args) -> Future:
+        """Run a model call on the agent's one worker thread: calls queue here, never at the server."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm")
+        return self._pool.submit(fn, *args)
+
     def _ask(self, prompt, legal: list[LegalAction], fallback: VerifiedDecision):
-        outcome = self.llm.decide(prompt.system, prompt.user, legal)
+        outcome = self.llm.decide(prompt.system, prompt.user, legal, "task")
         return (outcome.decision or fallback, outcome, legal)
 
     def _adopt(self, result, obs: Observation) -> None:
@@ -222,14 +231,14 @@ class Agent:
         self.queue = list(chosen[1:])
         self._start(chosen[0] if fresh is None else fresh[chosen[0].name], obs)
 
-    def _adopt_vote(self, decision: VerifiedDecision, outcome) -> None:
-        self._count(outcome)
+    def _adopt_vote(self, decision: VerifiedDecision, outcome, late: bool = False) -> None:
+        self.stats.add(outcome, "vote", "late" if late else None)
         self.last = decision
         if self.on_decision is not None and self.obs is not None:
             self.on_decision(self, self.obs, decision, outcome)
 
     def _count(self, outcome) -> None:
-        self.stats.add(outcome)
+        self.stats.add(outcome, "task")
 
     # ------------------------------------------------------------------ act
 
@@ -267,4 +276,7 @@ class Agent:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self.llm is not None and hasattr(self.llm, "budget"):
+            self.stats.budget = self.llm.budget()
+            self.stats.peak_in_flight = getattr(self.llm, "peak_in_flight", None)
         self.world.actuator.release_all()

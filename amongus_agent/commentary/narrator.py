@@ -92,16 +92,24 @@ class Narrator:
         return clip(said, self.max_chars) if said else draft
 
     def _system(self, event: GameDecisionEvent) -> str:
+        """The player's own system message, the same as its decisions' (one cached prefix at the server)."""
+        from ..brain.prompt import system_prompt
+
+        bg = event.background
+        voice = self.persona.describe() if self.persona else ""
+        return system_prompt(bg.role or "crewmate", bg.player or "the player", voice)
+
+    def _instructions(self, event: GameDecisionEvent) -> str:
         from ..brain.prompt import load_prompt
 
         bg = event.background
         return load_prompt("commentary").format(
             persona_name=self.persona.name if self.persona else (bg.persona or bg.player or "the streamer"),
-            persona=self.persona.describe() if self.persona else "", game=bg.game, map=bg.map,
-            player=bg.player or "your character", role=bg.role or "player", max_chars=self.max_chars)
+            game=bg.game, map=bg.map, player=bg.player or "your character", role=bg.role or "player",
+            max_chars=self.max_chars)
 
     def _user(self, event: GameDecisionEvent, draft: str) -> str:
         facts = {k: v for k, v in self.fields(event).items() if k not in ("game", "map", "persona", "catchphrase")}
         lines = [f"{k}: {defuse(v)}" for k, v in facts.items()]
-        return (f"Event ({event.priority}), game time {event.game_t:.0f} s:\n<<<\n" + "\n".join(lines) + "\n>>>\n"
-                f"A plain version of the line: {draft}\nYour line:")
+        return (self._instructions(event) + f"\n\nEvent ({event.priority}), game time {event.game_t:.0f} s:\n<<<\n"
+                + "\n".join(lines) + f"\n>>>\nA plain version of the line: {draft}\nYour line:")
