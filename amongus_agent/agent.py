@@ -55,6 +55,7 @@ class AgentStats(BrainStats):
     votes: list[int | str] = field(default_factory=list)
     task_time_s: float = 0.0
     duty_time_s: float = 0.0  # fixing sabotages, reporting, calling meetings
+    stale: int = 0  # realtime answers no longer legal when they arrived (dropped, never executed)
 
     def as_dict(self) -> dict:
         out = super().as_dict()
@@ -64,7 +65,7 @@ class AgentStats(BrainStats):
         out["decision_overhead_p99_ms"] = (
             round(overhead[min(len(overhead) - 1, int(0.99 * len(overhead)))] * 1000, 3) if overhead else None)
         out.update(flows_failed=dict(self.flows_failed), actions=dict(self.actions), chats=self.chats,
-                   votes=self.votes)
+                   votes=self.votes, stale=self.stale)
         return out
 
 
@@ -111,6 +112,7 @@ class Agent:
         self._pending: Future | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._task_started: float | None = None
+        self._warmed = False
 
     # ------------------------------------------------------------------ the tick
 
@@ -187,7 +189,20 @@ class Agent:
                 return
         self._decide(obs, legal)
 
+    def _warm_up(self, obs: Observation) -> None:
+        """Once per game: the server reads the static system message before the first decision needs it."""
+        self._warmed = True
+        if not hasattr(self.llm, "warm_up"):
+            return
+        system = render(obs, [], self.memory, self.voice).system
+        if self.clock == "realtime":
+            self.submit(self.llm.warm_up, system)
+        else:
+            self.llm.warm_up(system)
+
     def _decide(self, obs: Observation, legal: list[LegalAction]) -> None:
+        if self.llm is not None and not self._warmed:
+            self._warm_up(obs)
         t0 = time.perf_counter()
         fallback = self.builtin.decide(obs, legal, self.memory)
         if self.llm is None:
@@ -223,6 +238,7 @@ class Agent:
         fresh = {a.name: a for a in legal_actions(obs, self.map)} if self.clock == "realtime" else None
         chosen = [a for a in decision.actions if fresh is None or a.name in fresh]
         if not chosen:
+            self.stats.stale += 1  # the world moved on while the model thought: decide again
             self._dirty = True
             return
         self.last, self.last_legal = decision, legal

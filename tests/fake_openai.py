@@ -122,9 +122,10 @@ def _no_script(body: dict) -> Reply:
 class FakeOpenAIServer:
     """A threaded HTTP server answering POST /v1/chat/completions the way an OpenAI-compatible server does."""
 
-    def __init__(self, default: Behaviour = _no_script, *, model: str = "fake-model") -> None:
+    def __init__(self, default: Behaviour = _no_script, *, model: str = "fake-model", tokenize: bool = False) -> None:
         self.default = default
         self.model = model
+        self.tokenize = tokenize  # offer llama.cpp's POST /tokenize (one id per whitespace-separated word)
         self.requests: list[dict] = []
         self.headers: list[dict[str, str]] = []
         self._queue: deque[Behaviour] = deque()
@@ -254,6 +255,10 @@ class FakeOpenAIServer:
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                if server.tokenize and self.path.rstrip("/") == "/tokenize":
+                    words = str(json.loads(raw or b"{}").get("content", "")).split()
+                    self._send(200, {"tokens": [sum(map(ord, w)) % 50000 for w in words]})
+                    return
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found",
                                                "param": None, "code": None}})

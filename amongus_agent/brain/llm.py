@@ -408,9 +408,19 @@ class LLMBrain:
             if release:
                 self._gate.release()
 
+    def warm_up(self, system: str) -> LLMOutcome:
+        """Have the server read the game's static system message once, before the first decision.
+
+        A one-token call: the server keeps the system message in its prefix cache (so the first real
+        decision reads only its own part), and the call measures the prompt speed the budget needs.
+        """
+        outcome = self.speak(system, "Reply with the word: ready", max_chars=8, kind="warmup", max_tokens=1)
+        return outcome
+
     # ------------------------------------------------------------------ plain lines
 
-    def speak(self, system: str, user: str, max_chars: int = 100, kind: str = "chat") -> LLMOutcome:
+    def speak(self, system: str, user: str, max_chars: int = 100, kind: str = "chat",
+              max_tokens: int | None = None) -> LLMOutcome:
         """A short plain-text line (meeting chat, commentary) as `outcome.text`, or None on any failure.
 
         The stream is closed as soon as the first line is complete: the rest would be thrown away.
@@ -434,7 +444,8 @@ class LLMBrain:
             release = True
             calls = 1
             try:
-                got = self._stream(messages, None, plan.max_tokens, deadline, tokens, info, stop=_line_complete)
+                got = self._stream(messages, None, max_tokens or plan.max_tokens, deadline, tokens, info,
+                                   stop=_line_complete)
                 line = first_line(got.content, max_chars)
                 reason = None if line else "empty"
             except _StreamTimeout:

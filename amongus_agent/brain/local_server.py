@@ -67,7 +67,9 @@ class LocalServer:
         self.model_path = model_path
         self.model = alias
         self.n_ctx = n_ctx
-        self.threads = threads or os.cpu_count() or 1
+        # Half the cores (at least one): llama.cpp's threads spin while they wait for each other, and on a
+        # small shared machine one thread per request is faster than two that keep pre-empting each other.
+        self.threads = threads or max(1, (os.cpu_count() or 2) // 2)
         self.ready_timeout_s = ready_timeout_s
         self.log_path = log_path
         self.port: int | None = None
