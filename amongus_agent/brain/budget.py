@@ -66,7 +66,7 @@ class BudgetPolicy:
     clock: str = "lockstep"  # lockstep | realtime
     fixed_timeout_s: float | None = None  # the user's own per-decision timeout, if given
     lockstep_cap_s: float = 120.0  # lockstep: wait this long at most (a hung server, not a slow one)
-    realtime_cap_s: float = 20.0  # realtime: the body follows its old plan this long at most
+    realtime_cap_s: float = 60.0  # realtime: the body follows its old plan this long at most
     realtime_floor_s: float = 2.0
     safety: float = 2.0  # realtime timeout = expected time x safety (+ 1 s)
     text_chars: int = 120  # Thought/Observation maxLength before any shrinking

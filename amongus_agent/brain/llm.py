@@ -70,7 +70,7 @@ class LLMConfig(BaseModel):
     temperature: float = Field(default=0.7, ge=0)
     clock: Literal["lockstep", "realtime"] = "lockstep"
     lockstep_cap_s: float = Field(default=120.0, gt=0)  # lockstep: a hung server, not a slow one, is cut here
-    realtime_cap_s: float = Field(default=20.0, gt=0)  # realtime: longest the body follows an old plan
+    realtime_cap_s: float = Field(default=60.0, gt=0)  # realtime: longest the body follows an old plan
     text_chars: int = Field(default=120, ge=16, le=2000)  # Thought/Observation maxLength before shrinking
     # What to do with an answer still streaming at its deadline: close it (llama.cpp servers then stop),
     # or keep reading it to its end before the next request (servers that go on generating regardless).
