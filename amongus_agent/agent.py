@@ -189,13 +189,21 @@ class Agent:
                 return
         self._decide(obs, legal)
 
-    def _warm_up(self, obs: Observation) -> None:
+    def prepare(self) -> None:
+        """Before the round starts (the role-reveal moment): let the model server read the static prompt now.
+
+        Optional; without it the first decision does the warm-up (on the worker thread in realtime).
+        """
+        if self.llm is not None and not self._warmed:
+            self._warm_up(self.world.observe(), wait=True)
+
+    def _warm_up(self, obs: Observation, wait: bool = False) -> None:
         """Once per game: the server reads the static system message before the first decision needs it."""
         self._warmed = True
         if not hasattr(self.llm, "warm_up"):
             return
         system = render(obs, [], self.memory, self.voice).system
-        if self.clock == "realtime":
+        if self.clock == "realtime" and not wait:
             self.submit(self.llm.warm_up, system)
         else:
             self.llm.warm_up(system)

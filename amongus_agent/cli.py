@@ -284,6 +284,8 @@ def simulate_cmd(
     seats = agent_seats(game, agents=agents, role=role, llm=llm, clock=clock, persona=person, on_decision=on_decision)
     feed = None
     try:
+        for seat in seats.values():
+            seat.agent.prepare()  # the model reads the static prompt before the round's clock starts
         if feed_specs:
             feed, on_events = _start_feed(feed_specs, game, seats, person, llm, narrate, base_url, model, timeout,
                                           feed_gap, neuro_timeout, feed_token, on_events)

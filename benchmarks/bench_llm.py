@@ -53,6 +53,8 @@ def one_game(base_url: str, model: str, clock: str, seed: int, settings: dict, f
     path = folder / f"{clock}-{seed}.jsonl"
     started = time.monotonic()
     try:
+        for seat in seats.values():
+            seat.agent.prepare()  # the role-reveal moment: the server reads the static prompt before the clock runs
         with RecordingWriter(path, game.header()) as writer:
             result = play(game, controllers=seats, sinks=[writer], speed=1.0 if clock == "realtime" else 0.0)
     finally:

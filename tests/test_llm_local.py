@@ -26,7 +26,7 @@ from amongus_agent.sim.settings import GameSettings
 
 pytestmark = pytest.mark.llm
 
-SHORT = dict(max_game_s=45.0, players=6, impostors=1)
+SHORT = dict(max_game_s=60.0, players=6, impostors=1)
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +50,8 @@ def play_short(server: LocalServer, tmp_path, clock: str, seed: int):
     seats = agent_seats(game, agents=1, role="crewmate", llm=brain, clock=clock)
     path = tmp_path / f"{clock}-{seed}.jsonl"
     try:
+        for seat in seats.values():
+            seat.agent.prepare()  # the role-reveal moment: the server reads the static prompt before the clock runs
         with RecordingWriter(path, game.header()) as writer:
             play(game, controllers=seats, sinks=[writer], speed=1.0 if clock == "realtime" else 0.0)
     finally:
