@@ -349,15 +349,19 @@ class LLMBrain:
         messages: list[dict[str, str]] = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         longest = max(len(n) for n in names)
         started_all = time.monotonic()
-        plan = self._plan(messages, longest_name=longest)
-        info["plan"] = plan
-        deadline = started_all + plan.timeout_s
-        if not self._acquire(deadline):
+        # the wait for the gate uses an estimate: asking the server's tokenizer now would queue behind
+        # (and on llama-cpp-python interrupt) the request that is still open
+        rough = self._plan(messages, longest_name=longest, count=False)
+        info["plan"] = rough
+        if not self._acquire(started_all + rough.timeout_s):
             info["waited"] = time.monotonic() - started_all
             return outcome(None, "busy", "the previous request was still being answered")
         info["waited"] = time.monotonic() - started_all
         release = True
         try:
+            plan = self._plan(messages, longest_name=longest)
+            info["plan"] = plan
+            deadline = started_all + plan.timeout_s
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining < _MIN_CALL_S:
@@ -430,20 +434,22 @@ class LLMBrain:
         info: dict[str, Any] = {"plan": None, "waited": 0.0, "source": "none"}
         latencies: list[float] = []
         started_all = time.monotonic()
-        plan = self._plan(messages, longest_name=None, line_chars=max_chars)
+        plan = self._plan(messages, longest_name=None, line_chars=max_chars, count=False)  # see decide()
         info["plan"] = plan
-        deadline = started_all + plan.timeout_s
         reason: str | None = None
         detail = ""
         line: str | None = None
         calls = 0
-        if not self._acquire(deadline):
+        if not self._acquire(started_all + plan.timeout_s):
             reason, detail = "busy", "the previous request was still being answered"
         else:
             info["waited"] = time.monotonic() - started_all
             release = True
             calls = 1
             try:
+                plan = self._plan(messages, longest_name=None, line_chars=max_chars)
+                info["plan"] = plan
+                deadline = started_all + plan.timeout_s
                 got = self._stream(messages, None, max_tokens or plan.max_tokens, deadline, tokens, info,
                                    stop=_line_complete)
                 line = first_line(got.content, max_chars)
@@ -474,12 +480,15 @@ class LLMBrain:
     # ------------------------------------------------------------------ the wire
 
     def _plan(self, messages: list[dict[str, str]], *, longest_name: int | None,
-              line_chars: int | None = None) -> CallPlan:
-        ids = message_ids(self.tokenizer, messages)
-        total = prompt_tokens(self.tokenizer, messages)
+              line_chars: int | None = None, count: bool = True) -> CallPlan:
+        """The call's plan; `count=False` sizes the prompt by the estimate alone (no server call, no prefix)."""
+        tokenizer = self.tokenizer if count else None
+        ids = message_ids(tokenizer, messages)
+        total = prompt_tokens(tokenizer, messages)
         new = total - common_prefix(ids, self._last_ids)
         plan = plan_call(self.policy, self.speeds, new, longest_name=longest_name, line_chars=line_chars)
-        self.last_plan = plan
+        if count:
+            self.last_plan = plan
         return plan
 
     def _acquire(self, deadline: float) -> bool:
