@@ -9,6 +9,8 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng xvfb xdotool x11-utils fonts-dejavu-core)
 EXTRAS=${EXTRAS:-dev}
+# the local extra builds llama-cpp-python from source where PyPI has no wheel: a C++ compiler and CMake
+[[ ",$EXTRAS," == *",local,"* ]] && SYSTEM_PACKAGES+=(g++ cmake)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
