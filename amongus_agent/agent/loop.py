@@ -45,6 +45,7 @@ class AgentStats(BrainStats):
     votes: list[int | str] = field(default_factory=list)
     task_time_s: float = 0.0
     duty_time_s: float = 0.0  # fixing sabotages, reporting, calling meetings
+    stale: int = 0  # realtime answers no longer legal when they arrived (dropped, never executed)
 
     def as_dict(self) -> dict:
         out = super().as_dict()
@@ -55,7 +56,7 @@ class AgentStats(BrainStats):
             round(overhead[min(len(overhead) - 1, int(0.99 * len(overhead)))] * 1000, 3) if overhead
             else None)
         out.update(flows_failed=dict(self.flows_failed), actions=dict(self.actions), chats=self.chats,
-                   votes=self.votes)
+                   votes=self.votes, stale=self.stale)
         return out
 
 
@@ -114,6 +115,7 @@ class Agent:
         self._pool: ThreadPoolExecutor | None = None
         self._task_started: float | None = None
         self._rules = None
+        self._warmed = False
 
     # ------------------------------------------------------------------ the tick
 
@@ -138,6 +140,7 @@ class Agent:
             return
         if obs.phase == "meeting":
             self.flow, self.queue = None, []
+            self._drop_pending()
             self.meeting.tick(obs)
             return
         self.meeting.reset()
@@ -202,24 +205,58 @@ class Agent:
                 return
         self._decide(obs, legal)
 
+    def prepare(self) -> None:
+        """Before the round starts (the role-reveal moment): let the model server read the static prompt now.
+
+        Optional; without it the first decision does the warm-up (on the worker thread in realtime).
+        """
+        if self.llm is not None and not self._warmed:
+            self._warm_up(self.world.observe(), wait=True)
+
+    def _warm_up(self, obs: Observation, wait: bool = False) -> None:
+        """Once per game: the server reads the static system message before the first decision needs it."""
+        self._warmed = True
+        if not hasattr(self.llm, "warm_up"):
+            return
+        system = render(obs, [], self.memory, self.voice).system
+
+        def warm() -> None:
+            self.stats.add(self.llm.warm_up(system), "warmup")  # its tokens and time count too
+
+        if self.clock == "realtime" and not wait:
+            self.submit(warm)
+        else:
+            warm()
+
     def _decide(self, obs: Observation, legal: list[LegalAction]) -> None:
+        if self.llm is not None and not self._warmed:
+            self._warm_up(obs)
         t0 = time.perf_counter()
         fallback = self.builtin.decide(obs, legal, self.memory)
         if self.llm is None:
             self.stats.overhead_s.append(time.perf_counter() - t0)
             self._adopt((fallback, None, legal), obs)
             return
-        prompt = render(obs, legal, self.memory)
+        prompt = render(obs, legal, self.memory, self.voice)
         self.stats.overhead_s.append(time.perf_counter() - t0)
         if self.clock == "realtime":
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm")
-            self._pending = self._pool.submit(self._ask, prompt, legal, fallback)
+            self._pending = self.submit(self._ask, prompt, legal, fallback)
             return
         self._adopt(self._ask(prompt, legal, fallback), obs)
 
+    @property
+    def voice(self) -> str:
+        """The persona's voice for the shared system prompt ("" without a persona)."""
+        return self.persona.describe() if self.persona else ""
+
+    def submit(self, fn, *args) -> Future:
+        """Run a model call on the agent's one worker thread: calls queue here, never at the server."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm")
+        return self._pool.submit(fn, *args)
+
     def _ask(self, prompt, legal: list[LegalAction], fallback: VerifiedDecision):
-        outcome = self.llm.decide(prompt.system, prompt.user, legal)
+        outcome = self.llm.decide(prompt.system, prompt.user, legal, "task")
         return (outcome.decision or fallback, outcome, legal)
 
     def _adopt(self, result, obs: Observation) -> None:
@@ -229,6 +266,7 @@ class Agent:
         fresh = {a.name: a for a in legal_actions(obs, self.map)} if self.clock == "realtime" else None
         chosen = [a for a in decision.actions if fresh is None or a.name in fresh]
         if not chosen:
+            self.stats.stale += 1  # the world moved on while the model thought: decide again
             self._dirty = True
             return
         self.last, self.last_legal = decision, legal
@@ -237,16 +275,24 @@ class Agent:
         self.queue = list(chosen[1:])
         self._start(chosen[0] if fresh is None else fresh[chosen[0].name], obs)
 
-    def adopt_vote(self, decision: VerifiedDecision, outcome) -> None:
+    def _drop_pending(self) -> None:
+        """A round decision that came back after the round ended: counted (the model made it), never executed."""
+        if self._pending is not None and self._pending.done():
+            _, outcome, _ = self._pending.result()
+            self._pending = None
+            self._count(outcome)
+            self.stats.stale += 1
+
+    def adopt_vote(self, decision: VerifiedDecision, outcome, late: bool = False) -> None:
         """A vote the meeting agent decided: counted and reported like any decision."""
-        self._count(outcome)
+        self.stats.add(outcome, "vote", "late" if late else None)
         self.last = decision
         if self.obs is not None:
             for listener in self.listeners:
                 listener.on_decision(self, self.obs, decision, outcome)
 
     def _count(self, outcome) -> None:
-        self.stats.add(outcome)
+        self.stats.add(outcome, "task")
 
     # ------------------------------------------------------------------ act
 
@@ -285,4 +331,9 @@ class Agent:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._pending is not None and not self._pending.cancelled():
+            self._drop_pending()
+        if self.llm is not None and hasattr(self.llm, "budget"):
+            self.stats.budget = self.llm.budget()
+            self.stats.peak_in_flight = getattr(self.llm, "peak_in_flight", None)
         self.world.actuator.release_all()

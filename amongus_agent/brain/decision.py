@@ -52,8 +52,13 @@ def verify(raw: dict | Decision, legal: list[LegalAction]) -> VerifiedDecision:
     return VerifiedDecision(tuple(chosen), decision.Thought.strip(), decision.Observation.strip())
 
 
-def decision_schema(legal_names: list[str]) -> dict:
-    """JSON schema of the answer with the legal names as an enum, for constrained decoding."""
+def decision_schema(legal_names: list[str], text_chars: int | None = None) -> dict:
+    """JSON schema of the answer with the legal names as an enum, for constrained decoding.
+
+    `text_chars` bounds `Thought` and `Observation` (maxLength): a grammar-constrained server then
+    cannot spend the time budget on a long monologue.
+    """
+    text: dict = {"type": "string"} if text_chars is None else {"type": "string", "maxLength": text_chars}
     return {
         "type": "object",
         "properties": {
@@ -67,8 +72,8 @@ def decision_schema(legal_names: list[str]) -> dict:
                 "required": ["name", "position"],
                 "additionalProperties": False,
             },
-            "Thought": {"type": "string"},
-            "Observation": {"type": "string"},
+            "Thought": dict(text),
+            "Observation": dict(text),
         },
         "required": ["Action", "Thought", "Observation"],
         "additionalProperties": False,

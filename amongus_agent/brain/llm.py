@@ -1,17 +1,25 @@
 """The LLM brain: one ReAct JSON decision from any OpenAI-compatible chat server, or an honest "no".
 
-A live player cannot wait and cannot trust its model, so `LLMBrain.decide`:
+A live player cannot wait forever and cannot trust its model, so `LLMBrain.decide`:
 
 * asks for structured output, stepping down per server through the response-format modes that
   OpenAI, vLLM, llama.cpp, llama-cpp-python, Ollama and LM Studio understand, and remembers per
-  server (base URL + model) which one worked so later calls go straight to it;
+  server (base URL + model) which one worked so later calls go straight to it; the schema bounds
+  the free-text fields, so a grammar-constrained server can only produce a short, valid answer;
 * parses defensively (`jsonparse`), verifies against the legal actions (`decision.verify`), and
   asks again once, telling the model exactly what was wrong;
 * never raises for model or server trouble: on a timeout, an HTTP error, a refused connection or
   two bad answers it returns `decision=None` with a reason, and the caller uses the built-in brain.
 
-The whole decision, retries and mode step-downs included, shares one budget of `timeout_s`
-seconds: the caller gets an answer (or a fallback) in about that time, whatever the server does.
+One request in flight per brain: every call streams, and a call still running at its deadline is
+closed (llama.cpp's servers stop generating when the client goes away; `abandon="wait"` keeps
+reading an abandoned answer to its end instead, for servers that would not). No new request is
+sent while one is open: a caller that finds the brain busy waits within its own budget, else
+falls back with reason `busy`.
+
+The time budget comes from the server's measured speeds (`budget.py`): in lockstep the model gets
+as long as it needs up to a generous cap; in realtime the budget is the expected call time with a
+margin. `--timeout` (config `timeout_s`) replaces the derived budget with a fixed one.
 """
 
 from __future__ import annotations
@@ -22,16 +30,18 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import openai
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from ..errors import AmongUsError
 from ..ports import LegalAction, VerifiedDecision
+from .budget import BudgetPolicy, CallPlan, SpeedMeter, plan_call
 from .decision import IllegalDecision, decision_schema, verify
 from .jsonparse import AnswerError, extract_json_object, strip_think
 from .stats import BrainStats
+from .tokenizer import Tokenizer, common_prefix, estimate_tokens, message_ids, prompt_tokens
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Local servers ignore the key, but the client insists on having one.
@@ -42,6 +52,7 @@ MODES: tuple[str, ...] = ("json_schema", "json_object_schema", "json_object", "t
 _MODE_WORDS = ("response_format", "json_schema", "schema")
 _ECHO_CHARS = 1500  # how much of a bad answer is shown back to the model on the retry
 _MIN_CALL_S = 0.05  # below this much remaining budget a call cannot succeed; don't start it
+_MAX_ANSWER_CHARS = 20_000  # a server ignoring max_tokens is cut off here
 
 
 class LLMConfigError(AmongUsError):
@@ -54,9 +65,18 @@ class LLMConfig(BaseModel):
     base_url: str = DEFAULT_BASE_URL
     api_key: SecretStr | None = None  # SecretStr: the key never shows up in a repr, log or recording
     model: str
-    timeout_s: float = Field(default=4.0, gt=0)  # the whole decision's budget, retries included
-    max_tokens: int = Field(default=300, gt=0)
+    # A fixed budget for the whole decision, retries included; None: derived from measured speeds (budget.py).
+    timeout_s: float | None = Field(default=None, gt=0)
+    max_tokens: int = Field(default=300, gt=0)  # the cap; each call asks for what its answer schema needs
     temperature: float = Field(default=0.7, ge=0)
+    clock: Literal["lockstep", "realtime"] = "lockstep"
+    lockstep_cap_s: float = Field(default=120.0, gt=0)  # lockstep: a hung server, not a slow one, is cut here
+    realtime_cap_s: float = Field(default=60.0, gt=0)  # realtime: longest the body follows an old plan
+    text_chars: int = Field(default=120, ge=16, le=2000)  # Thought/Observation maxLength before shrinking
+    # What to do with an answer still streaming at its deadline: close it (llama.cpp servers then stop),
+    # or keep reading it to its end before the next request (servers that go on generating regardless).
+    abandon: Literal["close", "wait"] = "close"
+    count_tokens: bool = True  # ask the server's /tokenize for prompt sizes (falls back to an estimate)
 
     @classmethod
     def from_env(cls, overrides: Mapping[str, Any] | None = None,
@@ -141,10 +161,10 @@ MODE_MEMORY = ModeMemory()
 
 @dataclass(frozen=True)
 class LLMOutcome:
-    """What one `decide` did. `decision is None` means: use the built-in brain's decision this turn."""
+    """What one `decide` (or `speak`) did. `decision is None` means: use the built-in brain's answer this turn."""
 
     decision: VerifiedDecision | None
-    fallback_reason: str | None  # timeout | connection | http_<status> | invalid_twice | bad_response | ...
+    fallback_reason: str | None  # timeout | busy | connection | http_<status> | invalid_twice | bad_response | ...
     calls: int
     latencies_s: list[float]
     prompt_tokens: int
@@ -152,15 +172,46 @@ class LLMOutcome:
     mode: str
     illegal_rejected: int
     detail: str = ""  # the last error in words (parse error, server message), for logs
+    kind: str = "task"  # task | vote | chat | commentary
+    cached_tokens: int = 0  # prompt tokens the server did not have to read again
+    cache_source: str = "none"  # server (reported by it) | prefix (its single-slot prefix, followed here) | none
+    text: str | None = None  # speak(): the line the model said
+    plan: CallPlan | None = None
+    waited_s: float = 0.0  # time spent waiting for this brain's previous request to end
+
+    @property
+    def by_model(self) -> bool:
+        """The model's own valid answer (not a fallback)."""
+        return self.decision is not None or bool(self.text)
 
 
-def response_format(mode: str, names: list[str]) -> dict[str, Any] | None:
+@dataclass
+class _Streamed:
+    """One streamed answer as it arrived."""
+
+    content: str
+    finish: str | None
+    chunks: int
+    ttft_s: float | None
+    gen_s: float
+    usage: Any = None
+
+
+class _StreamTimeout(Exception):
+    """The stream was still running at the deadline and was closed."""
+
+
+class _StreamBroken(Exception):
+    """The connection failed in the middle of an answer."""
+
+
+def response_format(mode: str, names: list[str], text_chars: int | None = None) -> dict[str, Any] | None:
     """The `response_format` request field for a mode (None: send no field)."""
     if mode == "json_schema":
         return {"type": "json_schema",
-                "json_schema": {"name": "decision", "schema": decision_schema(names), "strict": True}}
+                "json_schema": {"name": "decision", "schema": decision_schema(names, text_chars), "strict": True}}
     if mode == "json_object_schema":  # llama-cpp-python's server (and llama-server) constrain to this schema
-        return {"type": "json_object", "schema": decision_schema(names)}
+        return {"type": "json_object", "schema": decision_schema(names, text_chars)}
     if mode == "json_object":
         return {"type": "json_object"}
     return None
@@ -198,142 +249,359 @@ def retry_message(error: str, names: list[str]) -> str:
             f"Legal action names (copy one exactly): {listed}")
 
 
-def _estimate_tokens(text: str) -> int:
-    return max(1, len(text) // 4) if text else 0
-
-
 def _mentions_mode(exc: openai.APIStatusError) -> bool:
     text = f"{exc.message} {json.dumps(exc.body, default=str)}".lower()
     return any(word in text for word in _MODE_WORDS)
+
+
+def first_line(text: str, max_chars: int) -> str | None:
+    """The first non-empty line outside any think block, unquoted, cut at a word within `max_chars`."""
+    lines = [line.strip() for line in strip_think(text).splitlines() if line.strip()]
+    if not lines:
+        return None
+    line = lines[0].strip('"').strip()
+    if len(line) > max_chars:
+        cut = line[:max_chars]
+        line = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2:] else cut
+    return line or None
+
+
+def _line_complete(text: str) -> bool:
+    """A plain answer has a whole first line (outside think blocks): the rest need not be generated."""
+    lowered = text.lower()
+    if lowered.count("<think>") > lowered.count("</think>"):
+        return False
+    visible = strip_think(text).lstrip()
+    return bool(visible) and "\n" in visible
+
+
+def _guarded(iterator: Any) -> Any:
+    """Stream chunks, with transport trouble mid-stream turned into the brain's own terms."""
+    try:
+        yield from iterator
+    except openai.OpenAIError:
+        raise
+    except Exception as exc:  # the HTTP library's own read timeout or broken connection, whichever it is
+        if "timeout" in type(exc).__name__.lower():
+            raise _StreamTimeout from None
+        raise _StreamBroken(f"the stream broke off: {type(exc).__name__}: {exc}") from None
 
 
 class LLMBrain:
     """Decides through a chat-completions model; see the module docstring for the guarantees."""
 
     def __init__(self, config: LLMConfig, *, memory: ModeMemory | None = None,
-                 client: openai.OpenAI | None = None) -> None:
+                 client: openai.OpenAI | None = None, tokenizer: Tokenizer | None = None) -> None:
         self.config = config
         self.memory = MODE_MEMORY if memory is None else memory
         key = config.api_key.get_secret_value() if config.api_key else PLACEHOLDER_KEY
         # max_retries=0: a retry is a decision for us to make against the time budget, not the client's.
         self.client = client or openai.OpenAI(base_url=config.base_url, api_key=key,
-                                              timeout=config.timeout_s, max_retries=0)
+                                              timeout=config.timeout_s or config.lockstep_cap_s, max_retries=0)
+        self.tokenizer = tokenizer if tokenizer is not None else (
+            Tokenizer(config.base_url) if config.count_tokens else None)
+        self.policy = BudgetPolicy(clock=config.clock, fixed_timeout_s=config.timeout_s,
+                                   lockstep_cap_s=config.lockstep_cap_s, realtime_cap_s=config.realtime_cap_s,
+                                   text_chars=config.text_chars, max_tokens_cap=config.max_tokens)
+        self.speeds = SpeedMeter()
+        self.last_plan: CallPlan | None = None
+        self._gate = threading.Lock()  # held while a request is open (or an abandoned one is being read out)
+        self._count_lock = threading.Lock()
+        self._open = 0
+        self.peak_in_flight = 0  # most requests this brain ever had open at once (the contract: 1)
+        self._last_ids: tuple[int, ...] | None = None  # the previous prompt, for following the prefix cache
 
     @property
     def mode(self) -> str:
         """The response-format mode the next call will start in."""
         return self.memory.mode(self.config.server_key)
 
-    def decide(self, system: str, user: str, legal: list[LegalAction]) -> LLMOutcome:
+    def budget(self) -> dict:
+        """The budget in force: the policy, the measured speeds and the last call's plan (for stats and the CLI)."""
+        policy = self.policy
+        return {
+            "clock": policy.clock,
+            "fixed_timeout_s": policy.fixed_timeout_s,
+            "cap_s": policy.lockstep_cap_s if policy.clock == "lockstep" else policy.realtime_cap_s,
+            "speeds": self.speeds.as_dict(),
+            "last_plan": self.last_plan.as_dict() if self.last_plan else None,
+            "tokens": self.tokenizer.source if self.tokenizer is not None else "estimate",
+        }
+
+    # ------------------------------------------------------------------ decisions
+
+    def decide(self, system: str, user: str, legal: list[LegalAction], kind: str = "task") -> LLMOutcome:
         """One decision among `legal`, or `decision=None` with the reason the caller must fall back."""
         key = self.config.server_key
         names = list(dict.fromkeys(a.name for a in legal))
         mode = self.memory.mode(key)
         calls, illegal, bad = 0, 0, 0
         latencies: list[float] = []
-        tokens = [0, 0]
+        tokens = [0, 0, 0]  # prompt, completion, cached
+        info: dict[str, Any] = {"plan": None, "waited": 0.0, "source": "none"}
 
         def outcome(decision: VerifiedDecision | None, reason: str | None, detail: str = "") -> LLMOutcome:
-            return LLMOutcome(decision, reason, calls, latencies, tokens[0], tokens[1], mode, illegal, detail)
+            return LLMOutcome(decision, reason, calls, latencies, tokens[0], tokens[1], mode, illegal, detail,
+                              kind=kind, cached_tokens=tokens[2], cache_source=info["source"], plan=info["plan"],
+                              waited_s=info["waited"])
 
         if not names:
             return outcome(None, "no_legal_actions")
         messages: list[dict[str, str]] = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        deadline = time.monotonic() + self.config.timeout_s
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining < _MIN_CALL_S:
-                return outcome(None, "timeout", "no time left for another call")
-            calls += 1
-            started = time.monotonic()
-            try:
-                response = self._create(messages, mode, names, remaining)
-            except openai.APITimeoutError:
-                latencies.append(time.monotonic() - started)
-                return outcome(None, "timeout", f"no answer within {self.config.timeout_s:g} s")
-            except openai.APIConnectionError as exc:
-                latencies.append(time.monotonic() - started)
-                return outcome(None, "connection", str(exc))
-            except openai.APIStatusError as exc:
-                latencies.append(time.monotonic() - started)
-                rejects_mode = (exc.status_code in (400, 422, 500) and _mentions_mode(exc)) or (
-                    exc.status_code == 400 and not self.memory.confirmed(key))
-                next_mode = self.memory.step_down(key, mode) if rejects_mode else None
-                if next_mode is not None:
-                    mode = next_mode
-                    continue
-                return outcome(None, f"http_{exc.status_code}", exc.message)
-            except Exception as exc:  # a malformed body or anything else the client chokes on
-                latencies.append(time.monotonic() - started)
-                return outcome(None, "bad_response", f"{type(exc).__name__}: {exc}")
-            latencies.append(time.monotonic() - started)
-            self.memory.confirm(key, mode)
-            content, finish = self._content(response)
-            self._count_tokens(response, messages, content, tokens)
-            try:
-                return outcome(parse_decision(content, legal), None)
-            except (AnswerError, IllegalDecision, ValidationError) as exc:
-                illegal += isinstance(exc, IllegalDecision)
-                error = describe_error(exc)
-                if finish == "length":
-                    error += " (the answer hit the token limit: keep Thought and Observation short)"
-            bad += 1
-            if bad >= 2:
-                return outcome(None, "invalid_twice", error)
-            echo = strip_think(content) or content
-            messages += [{"role": "assistant", "content": echo[:_ECHO_CHARS]},
-                         {"role": "user", "content": retry_message(error, names)}]
-
-    def say(self, system: str, user: str, max_chars: int = 100) -> str | None:
-        """A short plain-text line (meeting chat, commentary): one line, no reasoning, or None on any failure."""
+        longest = max(len(n) for n in names)
+        started_all = time.monotonic()
+        # the wait for the gate uses an estimate: asking the server's tokenizer now would queue behind
+        # (and on llama-cpp-python interrupt) the request that is still open
+        rough = self._plan(messages, longest_name=longest, count=False)
+        info["plan"] = rough
+        if not self._acquire(started_all + rough.timeout_s):
+            info["waited"] = time.monotonic() - started_all
+            return outcome(None, "busy", "the previous request was still being answered")
+        info["waited"] = time.monotonic() - started_all
+        release = True
         try:
-            response = self.client.chat.completions.create(
-                model=self.config.model,
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                max_tokens=self.config.max_tokens, temperature=self.config.temperature,
-                timeout=self.config.timeout_s)
-            content, _ = self._content(response)
-        except Exception:  # say() is decoration: silence beats a crash or a stall
-            return None
-        lines = [line.strip() for line in strip_think(content).splitlines() if line.strip()]
-        if not lines:
-            return None
-        line = lines[0].strip('"').strip()
-        if len(line) > max_chars:
-            cut = line[:max_chars]
-            line = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2:] else cut
-        return line or None
+            plan = self._plan(messages, longest_name=longest)
+            info["plan"] = plan
+            deadline = started_all + plan.timeout_s
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining < _MIN_CALL_S:
+                    return outcome(None, "timeout", "no time left for another call")
+                calls += 1
+                started = time.monotonic()
+                fmt = response_format(mode, names, plan.text_chars)
+                try:
+                    got = self._stream(messages, fmt, plan.max_tokens, deadline, tokens, info)
+                except _StreamTimeout:
+                    latencies.append(time.monotonic() - started)
+                    release = not self._abandoned
+                    return outcome(None, "timeout", f"no answer within {plan.timeout_s:g} s")
+                except openai.APITimeoutError:
+                    latencies.append(time.monotonic() - started)
+                    return outcome(None, "timeout", f"no answer within {plan.timeout_s:g} s")
+                except (openai.APIConnectionError, _StreamBroken) as exc:
+                    latencies.append(time.monotonic() - started)
+                    return outcome(None, "connection", str(exc))
+                except openai.APIStatusError as exc:
+                    latencies.append(time.monotonic() - started)
+                    rejects_mode = (exc.status_code in (400, 422, 500) and _mentions_mode(exc)) or (
+                        exc.status_code == 400 and not self.memory.confirmed(key))
+                    next_mode = self.memory.step_down(key, mode) if rejects_mode else None
+                    if next_mode is not None:
+                        mode = next_mode
+                        continue
+                    return outcome(None, f"http_{exc.status_code}", exc.message)
+                except Exception as exc:  # a malformed body or anything else the client chokes on
+                    latencies.append(time.monotonic() - started)
+                    return outcome(None, "bad_response", f"{type(exc).__name__}: {exc}")
+                latencies.append(time.monotonic() - started)
+                self.memory.confirm(key, mode)
+                try:
+                    return outcome(parse_decision(got.content, legal), None)
+                except (AnswerError, IllegalDecision, ValidationError) as exc:
+                    illegal += isinstance(exc, IllegalDecision)
+                    error = describe_error(exc)
+                    if got.finish == "length":
+                        error += " (the answer hit the token limit: keep Thought and Observation short)"
+                bad += 1
+                if bad >= 2:
+                    return outcome(None, "invalid_twice", error)
+                echo = strip_think(got.content) or got.content
+                messages += [{"role": "assistant", "content": echo[:_ECHO_CHARS]},
+                             {"role": "user", "content": retry_message(error, names)}]
+        finally:
+            if release:
+                self._gate.release()
 
-    def _create(self, messages: list[dict[str, str]], mode: str, names: list[str], timeout: float) -> Any:
-        extra: dict[str, Any] = {}
-        fmt = response_format(mode, names)
-        if fmt is not None:
-            extra["response_format"] = fmt
-        return self.client.chat.completions.create(
-            model=self.config.model, messages=messages, max_tokens=self.config.max_tokens,
-            temperature=self.config.temperature, timeout=timeout, **extra)
+    def warm_up(self, system: str) -> LLMOutcome:
+        """Have the server read the game's static system message once, before the first decision.
 
-    @staticmethod
-    def _content(response: Any) -> tuple[str, str | None]:
-        """The answer text and finish reason; a reply without choices counts as an empty answer."""
-        choices = getattr(response, "choices", None) or []
-        if not choices:
-            return "", None
-        message = choices[0].message
-        return (getattr(message, "content", None) or ""), choices[0].finish_reason
+        A one-token call: the server keeps the system message in its prefix cache (so the first real
+        decision reads only its own part), and the call measures the prompt speed the budget needs.
+        """
+        outcome = self.speak(system, "Reply with the word: ready", max_chars=8, kind="warmup", max_tokens=1)
+        return outcome
 
-    @staticmethod
-    def _count_tokens(response: Any, messages: list[dict[str, str]], content: str, tokens: list[int]) -> None:
-        usage = getattr(response, "usage", None)
-        if usage is not None and usage.prompt_tokens is not None:
-            tokens[0] += usage.prompt_tokens
-            tokens[1] += usage.completion_tokens or 0
-        else:  # servers without usage: chars/4 is the usual rough estimate
-            tokens[0] += sum(_estimate_tokens(m["content"]) for m in messages)
-            tokens[1] += _estimate_tokens(content)
+    # ------------------------------------------------------------------ plain lines
+
+    def speak(self, system: str, user: str, max_chars: int = 100, kind: str = "chat",
+              max_tokens: int | None = None) -> LLMOutcome:
+        """A short plain-text line (meeting chat, commentary) as `outcome.text`, or None on any failure.
+
+        The stream is closed as soon as the first line is complete: the rest would be thrown away.
+        """
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        tokens = [0, 0, 0]
+        info: dict[str, Any] = {"plan": None, "waited": 0.0, "source": "none"}
+        latencies: list[float] = []
+        started_all = time.monotonic()
+        plan = self._plan(messages, longest_name=None, line_chars=max_chars, count=False)  # see decide()
+        info["plan"] = plan
+        reason: str | None = None
+        detail = ""
+        line: str | None = None
+        calls = 0
+        if not self._acquire(started_all + plan.timeout_s):
+            reason, detail = "busy", "the previous request was still being answered"
+        else:
+            info["waited"] = time.monotonic() - started_all
+            release = True
+            calls = 1
+            try:
+                plan = self._plan(messages, longest_name=None, line_chars=max_chars)
+                info["plan"] = plan
+                deadline = started_all + plan.timeout_s
+                got = self._stream(messages, None, max_tokens or plan.max_tokens, deadline, tokens, info,
+                                   stop=_line_complete)
+                line = first_line(got.content, max_chars)
+                reason = None if line else "empty"
+            except _StreamTimeout:
+                release = not self._abandoned
+                reason = "timeout"
+            except openai.APITimeoutError:
+                reason = "timeout"
+            except (openai.APIConnectionError, _StreamBroken) as exc:
+                reason, detail = "connection", str(exc)
+            except openai.APIStatusError as exc:
+                reason, detail = f"http_{exc.status_code}", exc.message
+            except Exception as exc:  # say() is decoration: silence beats a crash or a stall
+                reason, detail = "bad_response", f"{type(exc).__name__}: {exc}"
+            finally:
+                latencies.append(time.monotonic() - started_all - info["waited"])
+                if release:
+                    self._gate.release()
+        return LLMOutcome(None, reason, calls, latencies, tokens[0], tokens[1], "text", 0, detail, kind=kind,
+                          cached_tokens=tokens[2], cache_source=info["source"], text=line, plan=plan,
+                          waited_s=info["waited"])
+
+    def say(self, system: str, user: str, max_chars: int = 100, kind: str = "chat") -> str | None:
+        """`speak` for callers that only want the line."""
+        return self.speak(system, user, max_chars, kind).text
+
+    # ------------------------------------------------------------------ the wire
+
+    def _plan(self, messages: list[dict[str, str]], *, longest_name: int | None,
+              line_chars: int | None = None, count: bool = True) -> CallPlan:
+        """The call's plan; `count=False` sizes the prompt by the estimate alone (no server call, no prefix)."""
+        tokenizer = self.tokenizer if count else None
+        ids = message_ids(tokenizer, messages)
+        total = prompt_tokens(tokenizer, messages)
+        new = total - common_prefix(ids, self._last_ids)
+        plan = plan_call(self.policy, self.speeds, new, longest_name=longest_name, line_chars=line_chars)
+        if count:
+            self.last_plan = plan
+        return plan
+
+    def _acquire(self, deadline: float) -> bool:
+        """Wait (within the caller's budget) until no request of this brain is open."""
+        return self._gate.acquire(timeout=max(0.0, deadline - time.monotonic()))
+
+    @property
+    def _abandoned(self) -> bool:
+        return self.config.abandon == "wait"
+
+    def _stream(self, messages: list[dict[str, str]], fmt: dict[str, Any] | None, max_tokens: int,
+                deadline: float, tokens: list[int], info: dict[str, Any], stop: Any = None) -> _Streamed:
+        """One streamed call (the gate is held by the caller). Raises `_StreamTimeout` at the deadline.
+
+        Counts prompt tokens (server usage, else its tokenizer, else the estimate), answer tokens
+        (usage, else one per streamed chunk as llama.cpp servers send them), and the prompt tokens
+        served from the server's cache (reported, else the prefix shared with the previous prompt).
+        """
+        extra: dict[str, Any] = {} if fmt is None else {"response_format": fmt}
+        ids = message_ids(self.tokenizer, messages)
+        counted = prompt_tokens(self.tokenizer, messages)
+        reused = common_prefix(ids, self._last_ids)
+        started = time.monotonic()
+        stream = self.client.chat.completions.create(
+            model=self.config.model, messages=messages, max_tokens=max_tokens,
+            temperature=self.config.temperature, stream=True, stream_options={"include_usage": True},
+            timeout=max(_MIN_CALL_S, deadline - started), **extra)
+        self._opened()
+        parts: list[str] = []
+        finish: str | None = None
+        usage: Any = None
+        first: float | None = None
+        last = started
+        chunks = 0
+        size = 0
+        handed_off = False
+        try:
+            iterator = _guarded(iter(stream))
+            for chunk in iterator:
+                now = time.monotonic()
+                usage = getattr(chunk, "usage", None) or usage
+                for choice in getattr(chunk, "choices", None) or []:
+                    piece = getattr(choice.delta, "content", None) if choice.delta is not None else None
+                    if piece:
+                        parts.append(piece)
+                        size += len(piece)
+                        chunks += 1
+                        first = first if first is not None else now
+                        last = now
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+                if finish is not None and usage is not None:
+                    break
+                if now > deadline:
+                    if self._abandoned:
+                        self._drain(stream, iterator)
+                        handed_off = True
+                    raise _StreamTimeout
+                if size > _MAX_ANSWER_CHARS or (stop is not None and stop("".join(parts))):
+                    break
+        finally:
+            if not handed_off:
+                stream.close()  # closes the connection: llama.cpp's servers stop generating
+                self._closed()
+            self._last_ids = ids
+        content = "".join(parts)
+        prompt_n = getattr(usage, "prompt_tokens", None) if usage is not None else None
+        completion_n = getattr(usage, "completion_tokens", None) if usage is not None else None
+        details = getattr(usage, "prompt_tokens_details", None) if usage is not None else None
+        server_cached = getattr(details, "cached_tokens", None) if details is not None else None
+        tokens[0] += prompt_n if isinstance(prompt_n, int) else counted
+        tokens[1] += completion_n if isinstance(completion_n, int) else (chunks or estimate_tokens(content))
+        if isinstance(server_cached, int):
+            tokens[2] += server_cached
+            info["source"] = "server"
+        elif ids is not None:
+            tokens[2] += reused
+            info["source"] = "prefix"
+        if first is not None:
+            self.speeds.observe(max(0, counted - reused), first - started, max(0, chunks - 1), last - first)
+        return _Streamed(content, finish, chunks, None if first is None else first - started,
+                         0.0 if first is None else last - first, usage)
+
+    def _drain(self, stream: Any, iterator: Any) -> None:
+        """Read an abandoned answer to its end on a thread, holding the gate until it is done."""
+
+        def run() -> None:
+            try:
+                cap = time.monotonic() + self.policy.lockstep_cap_s
+                for _ in iterator:
+                    if time.monotonic() > cap:
+                        break
+            except Exception:  # the answer is thrown away anyway
+                pass
+            finally:
+                stream.close()
+                self._closed()
+                self._gate.release()
+
+        threading.Thread(target=run, name="llm-drain", daemon=True).start()
+
+    def _opened(self) -> None:
+        with self._count_lock:
+            self._open += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._open)
+
+    def _closed(self) -> None:
+        with self._count_lock:
+            self._open -= 1
 
 
 __all__ = [
     "MODES", "MODE_MEMORY", "BrainStats", "LLMBrain", "LLMConfig", "LLMConfigError", "LLMOutcome", "ModeMemory",
-    "parse_decision", "response_format", "retry_message",
+    "first_line", "parse_decision", "response_format", "retry_message",
 ]

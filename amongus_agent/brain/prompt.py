@@ -1,8 +1,10 @@
 """Render the agent's prompt from the template files in `prompts/`: a pure function of the observation.
 
-The static part (role, goal, background, rules, strategy, constraints, reply format) is the system
-message and never changes within a game, so a server can reuse its cached prefix; the changing
-state (action list, executed tasks, retrieved memories, status) comes last, in the user message.
+The static part (role, goal, background, rules, strategy, voice, constraints, reply format) is the
+system message and never changes within a game; every prompt kind (task decision, meeting chat,
+vote, commentary) sends the very same system message first, so a server can reuse its cached
+prefix whichever kind came before. The changing state (action list, executed tasks, retrieved
+memories, status, the chat, the event) comes last, in the user message.
 """
 
 from __future__ import annotations
@@ -25,16 +27,21 @@ class Prompt:
         return f"{self.system}\n\n{self.user}"
 
     def approx_tokens(self) -> int:
-        return (len(self.system) + len(self.user)) // 4
+        """The documented estimate (tokenizer.estimate_tokens), for when no server tokenizer is at hand."""
+        from .tokenizer import TEMPLATE_TOKENS, estimate_tokens
+
+        return estimate_tokens(self.system) + estimate_tokens(self.user) + 2 * TEMPLATE_TOKENS
 
 
 @lru_cache(maxsize=32)
-def system_prompt(role: str, name: str) -> str:
+def system_prompt(role: str, name: str, voice: str = "") -> str:
+    """The one static system message of a player's game, shared by every prompt kind (see the module doc)."""
     return load_prompt("system").format(
         role=load_prompt(f"role_{role}").format(name=name),
         game=load_prompt("game"),
         rules=load_prompt("rules"),
         strategy=load_prompt(f"strategy_{role}"),
+        voice=voice or "Your own: short, plain, in character.",
         constraints=load_prompt("constraints"),
         response_format=load_prompt("response_format"),
     )
@@ -84,12 +91,12 @@ def extra_info(obs: Observation, memory: Memory, k: int = 5) -> str:
     return "\n".join(lines) or "Nothing notable yet."
 
 
-def render(obs: Observation, legal: list[LegalAction], memory: Memory) -> Prompt:
+def render(obs: Observation, legal: list[LegalAction], memory: Memory, voice: str = "") -> Prompt:
     user = load_prompt("turn").format(
         actions=render_actions(legal),
         executed="\n".join(obs.tasks_done) or "None yet.",
         extra=extra_info(obs, memory),
         status=render_status(obs),
     )
-    return Prompt(system_prompt(obs.role, obs.name), user)
+    return Prompt(system_prompt(obs.role, obs.name, voice), user)
 

@@ -94,14 +94,22 @@ class Narrator:
         return said if problem in (None, "role or thought leak") else draft
 
     def _system(self, event: GameDecisionEvent) -> str:
+        """The player's own system message, the same as its decisions' (one cached prefix at the server)."""
+        from ..brain.prompt import system_prompt
+
+        bg = event.background
+        voice = self.persona.describe() if self.persona else ""
+        return system_prompt(bg.role or "crewmate", bg.player or "the player", voice)
+
+    def _instructions(self, event: GameDecisionEvent) -> str:
         bg = event.background
         return load_prompt("commentary").format(
             persona_name=self.persona.name if self.persona else (bg.persona or bg.player or "the streamer"),
-            persona=self.persona.describe() if self.persona else "", game=bg.game, map=bg.map,
-            player=bg.player or "your character", role=bg.role or "player", max_chars=self.max_chars)
+            game=bg.game, map=bg.map, player=bg.player or "your character", role=bg.role or "player",
+            max_chars=self.max_chars)
 
     def _user(self, event: GameDecisionEvent, draft: str) -> str:
         facts = {k: v for k, v in self.fields(event).items() if k not in ("game", "map", "persona", "catchphrase")}
         lines = [f"{k}: {defuse(v)}" for k, v in facts.items()]
-        return load_prompt("commentary_event").format(priority=event.priority, t=f"{event.game_t:.0f}",
-                                                      facts="\n".join(lines), draft=draft)
+        return self._instructions(event) + "\n\n" + load_prompt("commentary_event").format(
+            priority=event.priority, t=f"{event.game_t:.0f}", facts="\n".join(lines), draft=draft)

@@ -84,6 +84,8 @@ def simulate(settings: GameSettings, opts: SimulateOptions, view: View | None = 
                             persona=opts.persona, listeners=listeners)
     feed = None
     try:
+        for s in seats.values():
+            s.agent.prepare()  # the model reads the static prompt before the round's clock starts
         if opts.feeds:
             from .feed import attach_feed, open_feed
 
