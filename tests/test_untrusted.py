@@ -145,7 +145,7 @@ def _clean(line: str) -> list[str]:
         problems.append("injected")
     if "impostor" in low and ("i am" in low or "i'm" in low):
         problems.append("role")
-    if low.startswith(("thought", "observation", "action")) or "reply with" in low or "<<<" in line:
+    if low.startswith(("thought:", "observation:", "action:")) or "reply with" in low or "<<<" in line:
         problems.append("leak")
     if any(unicodedata.category(ch).startswith("C") for ch in line):
         problems.append("control")

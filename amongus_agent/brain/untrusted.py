@@ -15,6 +15,7 @@ says a short in-character fallback line instead.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -103,7 +104,7 @@ _INSTRUCTION = re.compile(
 _LEAK = re.compile(
     r"^\s*(thought|observation|action|reasoning|analysis|note)\s*:"
     r"|\b(i am|i'm|im|i was|as|we are|we're|my role is|being)\s+(the\s+|an\s+|a\s+|one of the\s+)?impostors?\b"
-    r"|\b(my|fellow|other)\s+(impostor|partner)|\bkill\s*cooldown\b|\bmy role\b|\bmy (prompt|persona)\b", re.I)
+    r"|\b(my|fellow|other)\s+(impostor|partner)|\bkill\s*cooldown\b|\b(my|your) role\b|\bmy (prompt|persona)\b", re.I)
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -127,6 +128,11 @@ def chat_problem(text: str, *, limit: int = CHAT_LIMIT, heard: Iterable[str] = (
         return "control characters"
     if _MARKUP.search(text):
         return "json, code or markup"
+    try:
+        json.loads(text)  # a bare number, string literal, true or null: a JSON value, not speech
+        return "json, code or markup"
+    except ValueError:
+        pass
     if _INSTRUCTION.search(text):
         return "instruction text"
     if _LEAK.search(text):
