@@ -716,11 +716,12 @@ def record_map_cmd(
 ) -> None:
     """Record a map by walking it: positions become a graph, saved as a map file `map show` can draw."""
     from .live.client import BridgeWorld
+    from .live.limits import MAX_BACKLOG
     from .mapping.record import record_map
     from .world.map import load_map
 
     known = load_map(explore) if explore else None
-    world = BridgeWorld(bridge)
+    world = BridgeWorld(bridge, backlog=MAX_BACKLOG)  # every position counts: a dropped frame is a gap in the walk
 
     def progress(rec, frames) -> None:
         if not as_json:

@@ -61,11 +61,11 @@ def to_input(inp) -> Input:
 
 class BridgeWorld(FrameWorld):
     def __init__(self, url: str, *, seat: int | None = None, name: str | None = None, token: str | None = None,
-                 game_map: GameMap | None = None, connect_timeout: float = 10.0, reconnect: bool = True,
+                 game_map: GameMap | None = None, backlog: int = 1, connect_timeout: float = 10.0, reconnect: bool = True,
                  retries: int = 8, backoff: tuple[float, float] = (0.25, 8.0)) -> None:
         super().__init__()
         self.host, self.port = parse_tcp_url(url)
-        self.join = Join(seat=seat, name=name, token=token)
+        self.join = Join(seat=seat, name=name, token=token, backlog=backlog)
         self.reconnect = reconnect
         self.retries = retries
         self.backoff = backoff  # (first delay, cap) in seconds

@@ -177,20 +177,20 @@ class SimServer:
         with self._seating:
             link, why, fatal = self._pick(join)
             if link is not None:
-                self._seat(link, conn, reader)
+                self._seat(link, conn, reader, join)
         if link is None:
             return self._refuse(conn, why, fatal)  # outside the lock: a slow refusal holds up nobody
         log.info("bridge: seat %d joined", link.seat)
         return link
 
-    def _seat(self, link: SeatLink, conn: socket.socket, reader: LineReader) -> None:
+    def _seat(self, link: SeatLink, conn: socket.socket, reader: LineReader, join: Join) -> None:
         """Give `link` to this connection (under the seating lock): its outbox, then its hello."""
         if conn in self._pending:
             self._pending.remove(conn)
         conn.settimeout(None)
         link.reader.reset()
         link.pending.extend(m for m in link.reader.feed(reader.rest()) if isinstance(m, Input))  # sent with the join
-        outbox = Outbox(conn, label=f"seat {link.seat}")
+        outbox = Outbox(conn, backlog=join.backlog, label=f"seat {link.seat}")
         p = self.game.players[link.seat]
         outbox.message(dump(Hello(seat=link.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
                                   player_speed=self.game.settings.player_speed, players=len(self.game.players))))
@@ -260,7 +260,7 @@ class SimServer:
             for link in self.links.values():
                 self._send(link, Frame(**link.world.observe().model_dump()))
             connected = False
-            while not game.over:
+            while not game.over and not self._stop.is_set():  # closed: the clients are gone, so is the game
                 live = any(link.conn is not None for link in self.links.values())
                 connected = connected or live
                 if game.settings.freeplay and connected and not live:
