@@ -34,7 +34,28 @@ from .seats import pick_seats
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 8  # connections that have not joined yet; more evict the oldest
+READ_CHUNK = 4096  # bytes read at a time: with the throttle, what one wakeup may cost
 MAX_QUEUED_INPUTS = 64  # inputs a seat may have waiting for the next tick (one a frame is the protocol)
+
+
+class Throttle:
+    """Lines a connection may have parsed per wall second; over budget its reader sleeps.
+
+    Sleeping instead of reading lets TCP push back on the sender, so a client flooding lines costs
+    the server a bounded share of the CPU the game loop needs, whatever it sends.
+    """
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.last = time.monotonic()
+
+    def spend(self, lines: int, stop: threading.Event) -> None:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate) - lines
+        self.last = now
+        if self.tokens < 0:
+            stop.wait(min(1.0, -self.tokens / self.rate))  # bounded: a deadline elsewhere still comes round
 
 
 @dataclass(slots=True)
@@ -129,10 +150,13 @@ class SimServer:
             link = self._handshake(conn, reader)
             if link is None:
                 return
+            # one input a frame is the protocol; twice that, and a burst, is room enough for any client
+            throttle = Throttle(rate=2 * self.speed / self.game.dt + 20, burst=MAX_QUEUED_INPUTS)
             while not self._stop.is_set():
-                data = conn.recv(65536)
+                data = conn.recv(READ_CHUNK)
                 if not data:
                     break
+                before = link.reader.read
                 for message in link.reader.feed(data):
                     if isinstance(message, Input):
                         with link.lock:
@@ -140,6 +164,7 @@ class SimServer:
                                 del link.pending[0]
                                 link.inputs_dropped += 1
                             link.pending.append(message)
+                throttle.spend(link.reader.read - before, self._stop)
         except OSError:
             pass
         finally:
@@ -154,6 +179,7 @@ class SimServer:
     def _handshake(self, conn: socket.socket, reader: LineReader) -> SeatLink | None:
         """Read lines until a `join` (or the time is up); seat the client or tell it why not."""
         deadline = time.monotonic() + self.handshake_s
+        throttle = Throttle(rate=20, burst=20)  # a join is one line
         join = None
         while join is None:
             left = deadline - time.monotonic()
@@ -162,15 +188,17 @@ class SimServer:
                 return self._refuse(conn, f"no join within {self.handshake_s:g} s (see docs/bridge.md)", fatal=False)
             conn.settimeout(left)
             try:
-                data = conn.recv(4096)
+                data = conn.recv(READ_CHUNK)
             except TimeoutError:
                 continue
             if not data:
                 return None
+            before = reader.read
             for message in reader.feed(data):
                 if isinstance(message, Join):
                     join = message
                     break
+            throttle.spend(reader.read - before, self._stop)
         self.handshake_malformed += reader.malformed
         if self.token is not None and not hmac.compare_digest((join.token or "").encode(), self.token.encode()):
             return self._refuse(conn, "wrong or missing token (sim-server --token)")
