@@ -391,10 +391,18 @@ def test_limits_reject_what_cannot_be_in_a_game(skeld):
 
 
 def test_sim_server_beyond_localhost_makes_up_a_token_and_prints_it():
-    server = subprocess.run(
-        [sys.executable, "-m", "amongus_agent", "sim-server", "--host", "0.0.0.0", "--port", "0", "--wait", "0",
-         "--speed", "1000", "--json"], capture_output=True, text=True, timeout=SAFETY_S)
-    assert server.returncode == 0, server.stderr
-    assert "token required" in server.stderr
-    token = re.search(r"token (\S+) \(pass it to play --token\)", server.stderr)
-    assert token and len(token.group(1)) >= 16
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amongus_agent", "sim-server", "--host", "0.0.0.0", "--port", "0", "--wait", "60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first, second = server.stderr.readline(), server.stderr.readline()
+        port = int(re.search(r":(\d+),", first).group(1))
+        token = re.search(r"token (\S+) \(pass it to play --token\)", second)
+        assert "token required" in first and token and len(token.group(1)) >= 16
+        without = _connect(port)
+        without.sendall(dump(Join()))
+        (reply,) = _lines(without)
+        assert reply["type"] == "error" and "token" in reply["message"]
+    finally:
+        server.kill()
+        server.wait()

@@ -94,18 +94,27 @@ class BridgeWorld(FrameWorld):
         first, cap = self.backoff
         return self._rng.uniform(0.0, min(cap, first * 2 ** min(attempt, 30)))
 
+    def _open(self) -> None:
+        """One connection attempt, the join sent; raises OSError."""
+        sock = socket.create_connection((self.host, self.port), timeout=2.0)
+        try:
+            sock.settimeout(None)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.sendall(dump(self.join))
+        except OSError:
+            sock.close()
+            raise
+        with self._send_lock:
+            self._unsent.clear()  # a partial line of the last connection must not start this one
+        self._sock = sock
+
     def _connect(self, timeout: float) -> None:
+        """The first connection: tried until `timeout`, else `BridgeError` (the address is wrong, or nobody there)."""
         deadline = time.monotonic() + timeout
         attempt = 0
         while True:
             try:
-                sock = socket.create_connection((self.host, self.port), timeout=2.0)
-                sock.settimeout(None)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sock.sendall(dump(self.join))
-                with self._send_lock:
-                    self._unsent.clear()  # a partial line of the last connection must not start this one
-                self._sock = sock
+                self._open()
                 return
             except OSError as exc:
                 delay = self._delay(attempt)
@@ -115,9 +124,20 @@ class BridgeWorld(FrameWorld):
                 time.sleep(delay)
 
     def _run(self) -> None:
-        failures = 0  # connections in a row that ended before a frame
+        failures = 0  # attempts in a row that ended before a frame (refused, cut, or no connection at all)
+        last = ""
         try:
             while not self._stop.is_set():
+                if self._sock is None:
+                    try:
+                        self._open()
+                        self.reconnects += 1
+                    except OSError as exc:
+                        last = f"cannot connect: {exc}"
+                        failures += 1
+                        if not self._back_off(failures, last):
+                            break
+                        continue
                 frames_before = self.frames
                 self._session()
                 if self._stop.is_set() or self.end is not None:
@@ -129,20 +149,8 @@ class BridgeWorld(FrameWorld):
                     self.lost = "connection lost"
                     break
                 failures = 0 if self.frames > frames_before else failures + 1
-                if failures > self.retries:
-                    self.lost = (f"connection lost: {failures} attempt(s) in a row ended without a frame"
-                                 + (f" (last: {self.error.message})" if self.error else ""))
-                    break
-                delay = self._delay(failures)
-                log.warning("bridge: connection lost, reconnecting in %.2f s (attempt %d of %d)", delay, failures,
-                            self.retries)
-                if self._stop.wait(delay):
-                    break
-                try:
-                    self._connect(max(5.0, 2 * self.backoff[1]))
-                    self.reconnects += 1
-                except BridgeError as exc:
-                    self.lost = str(exc)
+                last = self.error.message if self.error is not None else "connection closed"
+                if not self._back_off(failures, last):
                     break
         except Exception as exc:  # noqa: BLE001 - whatever happens, `play` must learn the bridge is gone
             log.exception("bridge: reader stopped")
@@ -153,6 +161,16 @@ class BridgeWorld(FrameWorld):
                 self._new.notify_all()
             if self.lost:
                 log.warning("bridge: %s", self.lost)
+
+    def _back_off(self, failures: int, last: str) -> bool:
+        """Wait before the next attempt; False (and `lost` says why) once the attempts are used up."""
+        if failures > self.retries:
+            self.lost = f"connection lost: {failures} attempt(s) in a row ended without a frame (last: {last})"
+            return False
+        delay = self._delay(failures)
+        log.warning("bridge: connection lost (%s), reconnecting in %.2f s (attempt %d of %d)", last, delay,
+                    max(failures, 1), self.retries)
+        return not self._stop.wait(delay)
 
     def _session(self) -> None:
         """Read one connection until it closes (or the game ends)."""
@@ -183,6 +201,8 @@ class BridgeWorld(FrameWorld):
                     log.warning("bridge: the game says: %s", message.message)
         if sock is not None:
             sock.close()
+        self._sock = None
+        self.reader.reset()  # a partial line of this connection is not the start of the next one's
 
     def _greeted(self, hello: Hello) -> None:
         """The seat is ours: rejoin it on reconnect, and ids beyond the game's player count are errors."""
@@ -211,13 +231,16 @@ class BridgeWorld(FrameWorld):
 
     def _send(self, line: bytes) -> None:
         """Never blocks: a game that does not read our inputs costs us inputs, never the loop."""
+        sock = self._sock
+        if sock is None:
+            return
         with self._send_lock:
             if len(self._unsent) + len(line) > MAX_UNSENT:
                 self.inputs_dropped += 1  # whole lines only, so the stream stays line-aligned
             else:
                 self._unsent += line
             try:
-                sent = self._sock.send(self._unsent, socket.MSG_DONTWAIT)
+                sent = sock.send(self._unsent, socket.MSG_DONTWAIT)
                 del self._unsent[:sent]
             except BlockingIOError:
                 pass
@@ -226,9 +249,10 @@ class BridgeWorld(FrameWorld):
 
     def close(self) -> None:
         self._stop.set()
-        if self._sock is not None:
+        sock = self._sock
+        if sock is not None:
             try:
-                self._sock.shutdown(socket.SHUT_RDWR)
+                sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-            self._sock.close()
+            sock.close()
