@@ -334,6 +334,36 @@ def test_a_game_that_never_reads_inputs_does_not_freeze_play():
         listener.close()
 
 
+def test_a_client_flooding_inputs_is_read_at_a_bounded_rate():
+    from amongus_agent.sessions.sim_server import MAX_QUEUED_INPUTS, READ_CHUNK
+
+    game, server, thread, box = _server(agents=2, speed=1.0, wait_s=SAFETY_S)  # waits for seat 2: no game runs
+    seat = min(server.links)
+    link = server.links[seat]
+    client = _connect(server.port)
+    client.sendall(dump(Join(seat=seat)))
+    _wait(lambda: link.conn is not None, "the client to sit down")
+    line = dump(Input(stick=(1.0, 0.0), buttons=["use"]))
+    threading.Thread(target=lambda: _ignore_errors(client.sendall, line * 20_000), daemon=True).start()
+    start = time.monotonic()
+    _wait(lambda: link.reader.read > MAX_QUEUED_INPUTS, "the flood to arrive")
+    time.sleep(1.0)  # a window to look through, not a verdict: the bound below grows with the time it took
+    read, elapsed = link.reader.read, time.monotonic() - start
+    server.close()
+    client.close()
+    rate = 2 * server.speed / game.dt + 20
+    per_chunk = READ_CHUNK // len(line) + 1
+    assert read <= MAX_QUEUED_INPUTS + 20 + rate * elapsed + per_chunk  # not the 20,000 it was sent
+    assert len(link.pending) <= MAX_QUEUED_INPUTS and link.inputs_dropped > 0
+
+
+def _ignore_errors(call, *args) -> None:
+    try:
+        call(*args)
+    except OSError:
+        pass
+
+
 # ---------------------------------------------------------------------------- exit status
 
 def test_play_exits_1_when_the_game_is_lost(tmp_path):
@@ -361,10 +391,18 @@ def test_limits_reject_what_cannot_be_in_a_game(skeld):
 
 
 def test_sim_server_beyond_localhost_makes_up_a_token_and_prints_it():
-    server = subprocess.run(
-        [sys.executable, "-m", "amongus_agent", "sim-server", "--host", "0.0.0.0", "--port", "0", "--wait", "0",
-         "--speed", "1000", "--json"], capture_output=True, text=True, timeout=SAFETY_S)
-    assert server.returncode == 0, server.stderr
-    assert "token required" in server.stderr
-    token = re.search(r"token (\S+) \(pass it to play --token\)", server.stderr)
-    assert token and len(token.group(1)) >= 16
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amongus_agent", "sim-server", "--host", "0.0.0.0", "--port", "0", "--wait", "60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first, second = server.stderr.readline(), server.stderr.readline()
+        port = int(re.search(r":(\d+),", first).group(1))
+        token = re.search(r"token (\S+) \(pass it to play --token\)", second)
+        assert "token required" in first and token and len(token.group(1)) >= 16
+        without = _connect(port)
+        without.sendall(dump(Join()))
+        (reply,) = _lines(without)
+        assert reply["type"] == "error" and "token" in reply["message"]
+    finally:
+        server.kill()
+        server.wait()

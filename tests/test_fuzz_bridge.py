@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -171,16 +172,14 @@ def test_the_agents_reader_thread_survives_any_line(lines):
         world.close()
 
 
-_SERVER: dict = {}
-
-
-def _server() -> SimServer:
-    if not _SERVER:
-        game = new_game(GameSettings(), 5)
-        server = SimServer(game, agents=2, role="crewmate", speed=1.0, port=0, wait_s=3600.0)
-        threading.Thread(target=server.serve, daemon=True).start()  # waits for a second client: no game runs
-        _SERVER["server"] = server
-    return _SERVER["server"]
+@pytest.fixture(scope="module")
+def server():
+    """One server for every example: two seats, one never filled, so it waits and no game runs."""
+    game = new_game(GameSettings(), 5)
+    server = SimServer(game, agents=2, role="crewmate", speed=1.0, port=0, wait_s=3600.0)
+    threading.Thread(target=server.serve, daemon=True).start()
+    yield server
+    server.close()
 
 
 def _wait(predicate) -> None:
@@ -192,8 +191,7 @@ def _wait(predicate) -> None:
 
 @settings(derandomize=True, deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_lines(INPUT), min_size=1, max_size=5), st.integers(0, 10**6))
-def test_the_servers_reader_thread_survives_any_line(lines, marker):
-    server = _server()
+def test_the_servers_reader_thread_survives_any_line(server, lines, marker):
     seat = min(server.links)
     link = server.links[seat]
     _wait(lambda: link.conn is None)

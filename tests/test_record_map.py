@@ -21,7 +21,8 @@ def test_recorded_skeld_covers_the_walk_and_routes_inside_walls(tmp_path, skeld,
     server = SimServer(game, agents=1, role="crewmate", speed=60.0, port=0)
     threading.Thread(target=server.serve, daemon=True).start()
     out = tmp_path / "maps" / "recorded.json"
-    result = record_map(BridgeWorld(f"tcp://127.0.0.1:{server.port}"), out, name="recorded", explore=skeld, tasks=True)
+    world = BridgeWorld(f"tcp://127.0.0.1:{server.port}", backlog=1024)  # every frame, as record-map asks
+    result = record_map(world, out, name="recorded", explore=skeld, tasks=True)
     recorded = load_map(out)
     assert result.components == 1 and recorded.components() == 1
     ref = np.asarray(reference_walk["nodes"])

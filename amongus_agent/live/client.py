@@ -51,11 +51,12 @@ def parse_tcp_url(url: str) -> tuple[str, int]:
 
 class BridgeWorld(FrameWorld):
     def __init__(self, url: str, *, seat: int | None = None, name: str | None = None, token: str | None = None,
-                 game_map: GameMap | None = None, connect_timeout: float = 10.0, reconnect: bool = True,
-                 retries: int = 8, backoff: tuple[float, float] = (0.25, 8.0), actuator: Actuator | None = None) -> None:
+                 game_map: GameMap | None = None, backlog: int = 1, connect_timeout: float = 10.0,
+                 reconnect: bool = True, retries: int = 8, backoff: tuple[float, float] = (0.25, 8.0),
+                 actuator: Actuator | None = None) -> None:
         super().__init__()
         self.host, self.port = parse_tcp_url(url)
-        self.join = Join(seat=seat, name=name, token=token)
+        self.join = Join(seat=seat, name=name, token=token, backlog=backlog)
         self.reconnect = reconnect
         self.retries = retries
         self.backoff = backoff  # (first delay, cap) in seconds
@@ -85,18 +86,27 @@ class BridgeWorld(FrameWorld):
         first, cap = self.backoff
         return self._rng.uniform(0.0, min(cap, first * 2 ** min(attempt, 30)))
 
+    def _open(self) -> None:
+        """One connection attempt, the join sent; raises OSError."""
+        sock = socket.create_connection((self.host, self.port), timeout=2.0)
+        try:
+            sock.settimeout(None)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.sendall(dump(self.join))
+        except OSError:
+            sock.close()
+            raise
+        with self._send_lock:
+            self._unsent.clear()  # a partial line of the last connection must not start this one
+        self._sock = sock
+
     def _connect(self, timeout: float) -> None:
+        """The first connection: tried until `timeout`, else `BridgeError` (the address is wrong, or nobody there)."""
         deadline = time.monotonic() + timeout
         attempt = 0
         while True:
             try:
-                sock = socket.create_connection((self.host, self.port), timeout=2.0)
-                sock.settimeout(None)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sock.sendall(dump(self.join))
-                with self._send_lock:
-                    self._unsent.clear()  # a partial line of the last connection must not start this one
-                self._sock = sock
+                self._open()
                 return
             except OSError as exc:
                 delay = self._delay(attempt)
@@ -106,9 +116,20 @@ class BridgeWorld(FrameWorld):
                 time.sleep(delay)
 
     def _run(self) -> None:
-        failures = 0  # connections in a row that ended before a frame
+        failures = 0  # attempts in a row that ended before a frame (refused, cut, or no connection at all)
+        last = ""
         try:
             while not self._stop.is_set():
+                if self._sock is None:
+                    try:
+                        self._open()
+                        self.reconnects += 1
+                    except OSError as exc:
+                        last = f"cannot connect: {exc}"
+                        failures += 1
+                        if not self._back_off(failures, last):
+                            break
+                        continue
                 frames_before = self.frames
                 self._session()
                 if self._stop.is_set() or self.end is not None:
@@ -120,20 +141,8 @@ class BridgeWorld(FrameWorld):
                     self.lost = "connection lost"
                     break
                 failures = 0 if self.frames > frames_before else failures + 1
-                if failures > self.retries:
-                    self.lost = (f"connection lost: {failures} attempt(s) in a row ended without a frame"
-                                 + (f" (last: {self.error.message})" if self.error else ""))
-                    break
-                delay = self._delay(failures)
-                log.warning("bridge: connection lost, reconnecting in %.2f s (attempt %d of %d)", delay, failures,
-                            self.retries)
-                if self._stop.wait(delay):
-                    break
-                try:
-                    self._connect(max(5.0, 2 * self.backoff[1]))
-                    self.reconnects += 1
-                except BridgeError as exc:
-                    self.lost = str(exc)
+                last = self.error.message if self.error is not None else "connection closed"
+                if not self._back_off(failures, last):
                     break
         except Exception as exc:  # noqa: BLE001 - whatever happens, `play` must learn the bridge is gone
             log.exception("bridge: reader stopped")
@@ -144,6 +153,16 @@ class BridgeWorld(FrameWorld):
                 self._new.notify_all()
             if self.lost:
                 log.warning("bridge: %s", self.lost)
+
+    def _back_off(self, failures: int, last: str) -> bool:
+        """Wait before the next attempt; False (and `lost` says why) once the attempts are used up."""
+        if failures > self.retries:
+            self.lost = f"connection lost: {failures} attempt(s) in a row ended without a frame (last: {last})"
+            return False
+        delay = self._delay(failures)
+        log.warning("bridge: connection lost (%s), reconnecting in %.2f s (attempt %d of %d)", last, delay,
+                    max(failures, 1), self.retries)
+        return not self._stop.wait(delay)
 
     def _session(self) -> None:
         """Read one connection until it closes (or the game ends)."""
@@ -176,6 +195,8 @@ class BridgeWorld(FrameWorld):
                     log.warning("bridge: the game says: %s", message.message)
         if sock is not None:
             sock.close()
+        self._sock = None
+        self.reader.reset()  # a partial line of this connection is not the start of the next one's
 
     def _greeted(self, hello: Hello) -> None:
         """The seat is ours: rejoin it on reconnect, and ids beyond the game's player count are errors."""
@@ -210,6 +231,9 @@ class BridgeWorld(FrameWorld):
 
     def _send(self, line: bytes) -> None:
         """Never blocks: a game that does not read our inputs costs us inputs, never the loop."""
+        sock = self._sock
+        if sock is None:
+            return
         with self._send_lock:
             if len(self._unsent) + len(line) > MAX_UNSENT:
                 self.inputs_dropped += 1  # whole lines only, so the stream stays line-aligned
@@ -228,9 +252,10 @@ class BridgeWorld(FrameWorld):
 
     def close(self) -> None:
         self._stop.set()
-        if self._sock is not None:
+        sock = self._sock
+        if sock is not None:
             try:
-                self._sock.shutdown(socket.SHUT_RDWR)
+                sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-            self._sock.close()
+            sock.close()

@@ -29,6 +29,7 @@ MAX_NUMBER = 1e6  # any time, cooldown, distance or range: far above anything a 
 MAX_TEXT = 256  # names, rooms, labels, chat lines, reasons
 MAX_LIST = 64  # tasks, vents, panels, done tasks
 MAX_CHAT = 256  # chat lines in one meeting
+MAX_BACKLOG = 1024  # frames a client may ask the game to hold for it (a map recorder wants every one)
 MAP_MARGIN = 10.0  # world units a position may lie outside the map's bounding box (mods round, maps differ)
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ..ports import DEFAULT_RULES, Observation
 from ..recording.format import Event as RecordedEvent
-from .limits import MAX_CHAT, MAX_LINE, MAX_PLAYERS, MAX_TEXT, BadLine, Check, Limits, load_json
+from .limits import MAX_BACKLOG, MAX_CHAT, MAX_LINE, MAX_PLAYERS, MAX_TEXT, BadLine, Check, Limits, load_json
 
 __all__ = ["BRIDGE_VERSION", "MAX_LINE", "BadLine", "End", "Error", "Event", "Frame", "Hello", "Input", "Join",
            "Limits", "check", "dump", "json_schema", "parse_line"]
@@ -47,6 +47,7 @@ class Join(BaseModel):
     seat: int | None = None  # a seat id; None: any free seat (or the one `name` names)
     name: str | None = None  # a player name, when the seat id is not known
     token: str | None = None  # required when the game set one (always off localhost)
+    backlog: int = 1  # frames the game may hold for us when we fall behind; 1: only the newest
 
 
 class Frame(Observation):
@@ -147,6 +148,7 @@ def check(message: BaseModel, limits: Limits) -> None:
         c.count("seat", message.seat, MAX_PLAYERS - 1)
         c.text("name", message.name)
         c.text("token", message.token)
+        c.number("backlog", message.backlog, 1, MAX_BACKLOG)
     elif isinstance(message, End):
         c.text("winner", message.winner)
         c.text("reason", message.reason)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..act.movement import Mover
 from ..live.client import BridgeWorld
+from ..live.limits import MAX_BACKLOG
 from ..ports import DEFAULT_RULES
 from ..world.map import GameMap, load_map
 from .explore import covering_walk
@@ -121,4 +122,5 @@ def record_map(world: BridgeWorld, out: Path, *, name: str, explore: GameMap | N
 
 def record_map_from(bridge: str, out: Path, **options) -> RecordResult:
     """Connect to the bridge at `bridge` (tcp://HOST:PORT) and record a map (`options` as for `record_map`)."""
-    return record_map(BridgeWorld(bridge), out, **options)
+    # every position counts: a dropped frame is a gap in the walk, so ask the game for a backlog
+    return record_map(BridgeWorld(bridge, backlog=MAX_BACKLOG), out, **options)

@@ -1,9 +1,11 @@
 """What a server owes one client, sent by the client's own writer thread so the game never waits.
 
-Frames are state, so only the newest matters: a frame not yet sent is replaced by the next one
-in its place in the queue (and counted as dropped). Messages (hello, error, end) are queued in
-order with it, so the hello comes first and the end last; the queue is bounded, and a client that
-lets it overflow is dropped — loudly, never by losing a message silently. A client that never reads blocks only its writer thread.
+Frames are state, so for play only the newest matters: a frame not yet sent is replaced by the
+next one in its place in the queue (and counted as dropped). A client that wants every frame (a
+map recorder) asks for a backlog: up to that many frames wait for it before the oldest go.
+Messages (hello, error, end) are queued in order with the frames, so the hello comes first and
+the end last; the queue is bounded, and a client that lets it overflow is dropped — loudly, never
+by losing a message silently. A client that never reads blocks only its writer thread.
 """
 
 from __future__ import annotations
@@ -18,15 +20,16 @@ SEND_BUFFER = 64 << 10  # kernel send buffer: caps how stale a slow reader's nex
 
 
 class Outbox:
-    def __init__(self, sock: socket.socket, *, limit: int = 32, label: str = "client") -> None:
+    def __init__(self, sock: socket.socket, *, limit: int = 32, backlog: int = 1, label: str = "client") -> None:
         self.sock = sock
         self.limit = limit
+        self.backlog = max(1, backlog)
         self.label = label
         self.dropped = 0  # frames replaced before they were sent
         self.sent = 0
         self.failed: str | None = None  # why the writer stopped early
-        self._frame: bytes | None = None  # the newest frame, sent when its marker reaches the front
-        self._queue: deque[bytes | None] = deque()  # messages, and None: the frame's place
+        self._frames: deque[bytes] = deque()  # frames not yet sent, oldest first, at most `backlog`
+        self._queue: deque[bytes | None] = deque()  # messages, and None: a frame's place
         self._closing = False
         self._busy = False
         self._cond = threading.Condition()
@@ -42,11 +45,12 @@ class Outbox:
         with self._cond:
             if self._closing or self.failed:
                 return
-            if self._frame is not None:
+            if len(self._frames) >= self.backlog:
+                self._frames.popleft()  # the oldest unsent goes; the places in the queue stay
                 self.dropped += 1
             else:
                 self._queue.append(None)
-            self._frame = data
+            self._frames.append(data)
             self._cond.notify()
 
     def message(self, data: bytes) -> bool:
@@ -54,7 +58,7 @@ class Outbox:
         with self._cond:
             if self._closing or self.failed:
                 return False
-            if len(self._queue) - (self._frame is not None) >= self.limit:
+            if len(self._queue) - len(self._frames) >= self.limit:
                 self.failed = f"{self.label}: {self.limit} messages unsent (not reading), dropped"
                 log.warning("bridge: %s", self.failed)
                 self._cond.notify()
@@ -95,7 +99,7 @@ class Outbox:
                     return
                 data = self._queue.popleft()
                 if data is None:
-                    data, self._frame = self._frame, None
+                    data = self._frames.popleft()
                 self._busy = True
             try:
                 self.sock.sendall(data)

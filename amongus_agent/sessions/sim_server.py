@@ -33,7 +33,28 @@ from .seats import pick_seats
 
 log = logging.getLogger(__name__)
 MAX_PENDING = 8  # connections that have not joined yet; more evict the oldest
+READ_CHUNK = 4096  # bytes read at a time: with the throttle, what one wakeup may cost
 MAX_QUEUED_INPUTS = 64  # inputs a seat may have waiting for the next tick (one a frame is the protocol)
+
+
+class Throttle:
+    """Lines a connection may have parsed per wall second; over budget its reader sleeps.
+
+    Sleeping instead of reading lets TCP push back on the sender, so a client flooding lines costs
+    the server a bounded share of the CPU the game loop needs, whatever it sends.
+    """
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.last = time.monotonic()
+
+    def spend(self, lines: int, stop: threading.Event) -> None:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate) - lines
+        self.last = now
+        if self.tokens < 0:
+            stop.wait(min(1.0, -self.tokens / self.rate))  # bounded: a deadline elsewhere still comes round
 
 
 @dataclass(slots=True)
@@ -139,10 +160,13 @@ class SimServer:
             link = self._handshake(conn, reader)
             if link is None:
                 return
+            # one input a frame is the protocol; twice that, and a burst, is room enough for any client
+            throttle = Throttle(rate=2 * self.speed / self.game.dt + 20, burst=MAX_QUEUED_INPUTS)
             while not self._stop.is_set():
-                data = conn.recv(65536)
+                data = conn.recv(READ_CHUNK)
                 if not data:
                     break
+                before = link.reader.read
                 for message in link.reader.feed(data):
                     if isinstance(message, Input):
                         with link.lock:
@@ -150,6 +174,7 @@ class SimServer:
                                 del link.pending[0]
                                 link.inputs_dropped += 1
                             link.pending.append(message)
+                throttle.spend(link.reader.read - before, self._stop)
         except OSError:
             pass
         finally:
@@ -164,6 +189,7 @@ class SimServer:
     def _handshake(self, conn: socket.socket, reader: LineReader) -> SeatLink | None:
         """Read lines until a `join` (or the time is up); seat the client or tell it why not."""
         deadline = time.monotonic() + self.handshake_s
+        throttle = Throttle(rate=20, burst=20)  # a join is one line
         join = None
         while join is None:
             left = deadline - time.monotonic()
@@ -172,35 +198,37 @@ class SimServer:
                 return self._refuse(conn, f"no join within {self.handshake_s:g} s (see docs/bridge.md)", fatal=False)
             conn.settimeout(left)
             try:
-                data = conn.recv(4096)
+                data = conn.recv(READ_CHUNK)
             except TimeoutError:
                 continue
             if not data:
                 return None
+            before = reader.read
             for message in reader.feed(data):
                 if isinstance(message, Join):
                     join = message
                     break
+            throttle.spend(reader.read - before, self._stop)
         self.handshake_malformed += reader.malformed
         if self.token is not None and not hmac.compare_digest((join.token or "").encode(), self.token.encode()):
             return self._refuse(conn, "wrong or missing token (sim-server --token)")
         with self._seating:
             link, why, fatal = self._pick(join)
             if link is not None:
-                self._seat(link, conn, reader)
+                self._seat(link, conn, reader, join)
         if link is None:
             return self._refuse(conn, why, fatal)  # outside the lock: a slow refusal holds up nobody
         log.info("bridge: seat %d joined", link.seat)
         return link
 
-    def _seat(self, link: SeatLink, conn: socket.socket, reader: LineReader) -> None:
+    def _seat(self, link: SeatLink, conn: socket.socket, reader: LineReader, join: Join) -> None:
         """Give `link` to this connection (under the seating lock): its outbox, then its hello."""
         if conn in self._pending:
             self._pending.remove(conn)
         conn.settimeout(None)
         link.reader.reset()
         link.pending.extend(m for m in link.reader.feed(reader.rest()) if isinstance(m, Input))  # sent with the join
-        outbox = Outbox(conn, label=f"seat {link.seat}")
+        outbox = Outbox(conn, backlog=join.backlog, label=f"seat {link.seat}")
         p = self.game.players[link.seat]
         outbox.message(dump(Hello(seat=link.seat, name=p.name, map=self.game.map.name, tick_s=self.game.dt,
                                   player_speed=self.game.settings.player_speed, players=len(self.game.players))))
@@ -280,7 +308,7 @@ class SimServer:
         try:
             send_frames(game, [])
             result = play(game, dict(self.links), sinks=[writer] if writer else [], on_events=on_events,
-                          speed=self.speed, on_tick=send_frames, stop=last_client_gone)
+                          speed=self.speed, on_tick=send_frames, stop=lambda g: self._stop.is_set() or last_client_gone(g))
             for link in self.links.values():
                 self._send(link, End(winner=game.winner, reason=game.reason))
         finally:
