@@ -244,7 +244,7 @@ def simulate_cmd(
     from .recording import RecordingWriter
     from .sessions.seats import agent_seats, seat_report
     from .sim.runner import new_game, play
-    from .sim.settings import load_settings, parse_assignments
+    from .sim.settings import settings_from_cli
 
     _choice("--brain", brain, ("builtin", "llm"))
     _choice("--role", role, ("crewmate", "impostor", "random"))
@@ -253,9 +253,8 @@ def simulate_cmd(
     feed_specs = _feed_specs(feeds or [])
     if feed_specs and agents == 0:
         agents = 1  # commentary is the agent's own: narrate one agent seat
-    overrides = parse_assignments(settings_set or [])
-    overrides.update({"players": players, "impostors": impostors, "map": map_name})
-    settings = load_settings(overrides)
+    settings = settings_from_cli(settings_set, {"players": ("--players", players),
+                                                "impostors": ("--impostors", impostors), "map": ("--map", map_name)})
     llm = _llm(base_url, model, timeout) if brain == "llm" else None
     person = _persona(persona)
     game = new_game(settings, seed)
@@ -466,6 +465,7 @@ def bench_cmd(
     seed: Annotated[int, typer.Option(help="First seed; games use seed, seed+1, ...")] = 1,
     players: Annotated[int | None, typer.Option(help="Players, 4-15 (default 10).")] = None,
     impostors: Annotated[int | None, typer.Option(help="Impostors, 1-3 (default 2).")] = None,
+    map_name: MapOption = "skeld",
     settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
@@ -473,11 +473,12 @@ def bench_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .sim.batch import bench
-    from .sim.settings import load_settings, parse_assignments
+    from .sim.runner import world
+    from .sim.settings import settings_from_cli
 
-    overrides = parse_assignments(settings_set or [])
-    overrides.update({"players": players, "impostors": impostors})
-    settings = load_settings(overrides)
+    settings = settings_from_cli(settings_set, {"players": ("--players", players),
+                                                "impostors": ("--impostors", impostors), "map": ("--map", map_name)})
+    world(settings.map)  # a bad map or task file is reported here, once, not from inside every worker
     progress = Progress(TextColumn("games"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                         console=err, transient=True, disable=not err.is_terminal)
     with progress:
@@ -554,10 +555,10 @@ def prompt_cmd(
     from .brain.prompt import render
     from .sessions.seats import AgentSeat, agent_seats
     from .sim.runner import new_game, play
-    from .sim.settings import load_settings, parse_assignments
+    from .sim.settings import settings_from_cli
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
-    game = new_game(load_settings(parse_assignments(settings_set or [])), seed)
+    game = new_game(settings_from_cli(settings_set, {}), seed)
     if seat is not None:
         if not 0 <= seat < len(game.players):
             raise typer.BadParameter(f"no player {seat} (0-{len(game.players) - 1})", param_hint="--seat")
@@ -599,10 +600,10 @@ def sim_server_cmd(
     """Run a simulated game in (scaled) real time and serve it over the bridge protocol (docs/bridge.md)."""
     from .sessions.sim_server import SimServer
     from .sim.runner import new_game
-    from .sim.settings import load_settings, parse_assignments
+    from .sim.settings import settings_from_cli
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
-    game = new_game(load_settings(parse_assignments(settings_set or [])), seed)
+    game = new_game(settings_from_cli(settings_set, {}), seed)
     try:
         server = SimServer(game, agents=agents, role=role, speed=speed, host=host, port=port, out=out_file, wait_s=wait)
     except OSError as exc:
@@ -706,7 +707,8 @@ def main() -> None:
     try:
         app()
     except AmongUsError as exc:
-        err.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        # the message quotes user text (file names, values): print it as it is, never as markup
+        err.print(Text("error: ", style="red") + Text(" ".join(str(exc).split())), soft_wrap=True)
         sys.exit(2)
 
 

@@ -22,7 +22,7 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 from ..errors import DataError, NotWalkableError
 from ..paths import resolve_data_file
 from .loading import load_json_model
-from .schema import MapFile, Point, Region
+from .schema import MAX_EXTENT, MapFile, Point, Region
 
 RESOLUTION = 0.05  # raster cell size in world units
 _SHIFT = 4  # cv2 sub-pixel bits
@@ -381,6 +381,8 @@ def check_map(data: MapFile, source: str) -> None:
     x0, y0, x1, y1 = data.bounds
     if not (x0 < x1 and y0 < y1):
         raise DataError(source, "bounds", "expected [x0, y0, x1, y1] with x0 < x1 and y0 < y1")
+    if x1 - x0 > MAX_EXTENT or y1 - y0 > MAX_EXTENT:
+        raise DataError(source, "bounds", f"{x1 - x0:g} x {y1 - y0:g} units: wider than {MAX_EXTENT:g} units")
     for i, (x, y) in enumerate(data.nodes):
         if not (math.isfinite(x) and math.isfinite(y)) or not (x0 <= x <= x1 and y0 <= y <= y1):
             raise DataError(source, f"nodes[{i}]", f"({x}, {y}) lies outside bounds {list(data.bounds)}")
