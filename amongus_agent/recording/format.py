@@ -208,7 +208,7 @@ KNOWN_EVENTS: dict[str, type[EventBase]] = {
 
 def _event_tag(raw: Any) -> str:
     kind = raw.get("type") if isinstance(raw, dict) else getattr(raw, "type", None)
-    return kind if kind in KNOWN_EVENTS else "other"
+    return kind if isinstance(kind, str) and kind in KNOWN_EVENTS else "other"  # a list or dict is no tag
 
 
 Event = Annotated[

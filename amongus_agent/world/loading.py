@@ -91,7 +91,10 @@ def _locate(text: str, error: JSONLimitError) -> JSONLimitError:
     Only called on failure: decodes again with the refused numbers kept as markers, then walks the
     (depth-limited) tree to the first one.
     """
-    tree = json.loads(text, parse_int=_check_int, parse_float=_check_float, parse_constant=_check_constant)
+    try:
+        tree = json.loads(text, parse_int=_check_int, parse_float=_check_float, parse_constant=_check_constant)
+    except (ValueError, RecursionError):  # malformed after the refused number: name the number, not the field
+        return error
     stack: list[tuple[Any, tuple[object, ...]]] = [(tree, ())]
     while stack:
         node, loc = stack.pop()
