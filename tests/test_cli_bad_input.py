@@ -160,3 +160,31 @@ def test_zero_tasks_is_a_game_not_a_traceback(tmp_path: Path) -> None:
     assert summary["tasks_total"] == 0 and summary["reason"] in ("votes", "kills", "sabotage", "time_limit")
     check = cli("replay", str(out), "--check", "--json")
     assert check.returncode == 0 and json.loads(check.stdout.splitlines()[-1])["violations"] == []
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims a size in its header but holds almost no pixel data (a decompression bomb's shape)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("size", [(30000, 30000), (9000, 9000)])
+def test_an_image_too_big_to_decode_is_refused_from_its_header(tmp_path: Path, size: tuple[int, int]) -> None:
+    path = tmp_path / "huge.png"
+    path.write_bytes(_png_header(*size))
+    line = one_error_line(cli("ocr-chat", str(path)))
+    assert str(path) in line and "pixels" in line
+
+
+@pytest.mark.parametrize(("flag", "value", "word"), [("--timeout", "-1", "timeout"), ("--timeout", "inf", "timeout"),
+                                                     ("--base-url", "x" * 5000, "base_url")])
+def test_bad_model_settings_are_one_line(tmp_path: Path, flag: str, value: str, word: str) -> None:
+    line = one_error_line(cli("simulate", "--brain", "llm", "--model", "m", "--agents", "1", "--json",
+                              "-o", str(tmp_path / "g.jsonl"), "--base-url", "http://127.0.0.1:9", flag, value))
+    assert word in line

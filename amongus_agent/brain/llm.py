@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import openai
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from ..errors import AmongUsError
+from ..world.loading import validation_message
 from .decision import IllegalDecision, LegalAction, VerifiedDecision, decision_schema, verify
 from .jsonparse import AnswerError, extract_json_object, strip_think
 from .stats import BrainStats
@@ -50,12 +51,14 @@ class LLMConfigError(AmongUsError):
 class LLMConfig(BaseModel):
     """Where the model lives and how long a live player may wait for it."""
 
-    base_url: str = DEFAULT_BASE_URL
-    api_key: SecretStr | None = None  # SecretStr: the key never shows up in a repr, log or recording
-    model: str
-    timeout_s: float = Field(default=4.0, gt=0)  # the whole decision's budget, retries included
-    max_tokens: int = Field(default=300, gt=0)
-    temperature: float = Field(default=0.7, ge=0)
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    base_url: str = Field(DEFAULT_BASE_URL, max_length=2048)
+    api_key: SecretStr | None = Field(None, max_length=4096)  # SecretStr: never in a repr, log or recording
+    model: str = Field(max_length=256)
+    timeout_s: float = Field(default=4.0, gt=0, le=600)  # the whole decision's budget, retries included
+    max_tokens: int = Field(default=300, gt=0, le=100_000)
+    temperature: float = Field(default=0.7, ge=0, le=2)
 
     @classmethod
     def from_env(cls, overrides: Mapping[str, Any] | None = None,
@@ -78,7 +81,11 @@ class LLMConfig(BaseModel):
         if not values.get("model"):
             raise LLMConfigError("no model given for the LLM brain: pass --model or set AMONGUS_MODEL "
                                  "(or OPENAI_MODEL), e.g. AMONGUS_MODEL=qwen2.5:7b")
-        config = cls(**values)
+        try:
+            config = cls(**values)
+        except ValidationError as exc:
+            where, message = validation_message(exc)
+            raise LLMConfigError(f"model settings: {where}: {message}") from None
         if config.api_key is None and "api.openai.com" in config.base_url:
             raise LLMConfigError("OPENAI_API_KEY is not set; it is needed for api.openai.com "
                                  "(for a local server pass --base-url or set OPENAI_BASE_URL)")
