@@ -81,8 +81,13 @@ def _strict(check: Any) -> Any:
     return hook
 
 
-_HOOKS = {"parse_int": _strict(_check_int), "parse_float": _strict(_check_float),
-          "parse_constant": _strict(_check_constant)}
+_CHECKED = json.JSONDecoder(parse_int=_strict(_check_int), parse_float=_strict(_check_float),
+                            parse_constant=_strict(_check_constant))
+# Numbers are checked by Python-level hooks only when the text could hold one outside the limits: a
+# run of more digits than an integer may have, or a 3-digit exponent. Without either, every integer
+# is short and every float finite (at most 24 digits times 10^99), and the C decoder runs alone.
+_RISKY_NUMBER = re.compile(rf"\d{{{MAX_INT_DIGITS + 1},}}|[eE][+-]?\d{{3}}")
+_FAST = json.JSONDecoder(parse_constant=_strict(_check_constant))
 
 
 def _locate(text: str, error: JSONLimitError) -> JSONLimitError:
@@ -117,7 +122,7 @@ def parse_json(data: str | bytes, max_bytes: int = MAX_FILE_BYTES, max_depth: in
     if data.count("[") + data.count("{") > max_depth and _depth(data) > max_depth:
         raise JSONLimitError(f"nested deeper than {max_depth} levels")
     try:
-        return json.loads(data, **_HOOKS)
+        return (_CHECKED if _RISKY_NUMBER.search(data) else _FAST).decode(data)
     except JSONLimitError as exc:
         raise _locate(data, exc) from None
     except json.JSONDecodeError as exc:
