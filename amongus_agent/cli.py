@@ -275,7 +275,7 @@ def simulate_cmd(
     narrates its game to VTuber tools while it plays (docs/commentary.md).
     """
     from .sessions.simulate import SimulateOptions, simulate
-    from .sim.settings import load_settings, parse_assignments
+    from .sim.settings import settings_from_cli
 
     _choice("--brain", brain, ("builtin", "llm"))
     _choice("--role", role, ("crewmate", "impostor", "random"))
@@ -283,9 +283,8 @@ def simulate_cmd(
     _choice("--narrate", narrate, ("template", "llm"))
     _choice("--feed-secrets", feed_secrets, ("none", "role", "all"))
     _choice("--abandon", abandon, ("close", "wait"))
-    overrides = parse_assignments(settings_set or [])
-    overrides.update({"players": players, "impostors": impostors, "map": map_name})
-    settings = load_settings(overrides)
+    settings = settings_from_cli(settings_set, {"players": ("--players", players),
+                                                "impostors": ("--impostors", impostors), "map": ("--map", map_name)})
     if local and brain != "llm":
         raise typer.BadParameter("--local starts a model server for the LLM brain: add --brain llm", param_hint="--local")
     server = _local_server() if local else None
@@ -517,6 +516,7 @@ def bench_cmd(
     seed: Annotated[int, typer.Option(help="First seed; games use seed, seed+1, ...")] = 1,
     players: Annotated[int | None, typer.Option(help="Players, 4-15 (default 10).")] = None,
     impostors: Annotated[int | None, typer.Option(help="Impostors, 1-3 (default 2).")] = None,
+    map_name: MapOption = "skeld",
     settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
 ) -> None:
@@ -524,11 +524,12 @@ def bench_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .sim.batch import bench
-    from .sim.settings import load_settings, parse_assignments
+    from .sim.runner import world
+    from .sim.settings import settings_from_cli
 
-    overrides = parse_assignments(settings_set or [])
-    overrides.update({"players": players, "impostors": impostors})
-    settings = load_settings(overrides)
+    settings = settings_from_cli(settings_set, {"players": ("--players", players),
+                                                "impostors": ("--impostors", impostors), "map": ("--map", map_name)})
+    world(settings.map)  # a bad map or task file is reported here, once, not from inside every worker
     progress = Progress(TextColumn("games"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                         console=err, transient=True, disable=not err.is_terminal)
     with progress:
@@ -609,10 +610,10 @@ def prompt_cmd(
 ) -> None:
     """Print the exact prompt the agent would send to the model at that moment of a seeded game."""
     from .sessions.seats import prompt_at
-    from .sim.settings import load_settings, parse_assignments
+    from .sim.settings import settings_from_cli
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
-    settings = load_settings(parse_assignments(settings_set or []))
+    settings = settings_from_cli(settings_set, {})
     if seat is not None and not 0 <= seat < settings.players:
         raise typer.BadParameter(f"no player {seat} (0-{settings.players - 1})", param_hint="--seat")
     obs, legal, prompt, phase = prompt_at(settings, seed, at, seat=seat, role=role)
@@ -657,11 +658,11 @@ def sim_server_cmd(
 ) -> None:
     """Run a simulated game in (scaled) real time and serve it over the bridge protocol (docs/bridge.md)."""
     from .sessions.sim_server import open_sim_server
-    from .sim.settings import load_settings, parse_assignments
+    from .sim.settings import settings_from_cli
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
     try:
-        server, made_up = open_sim_server(load_settings(parse_assignments(settings_set or [])), seed, agents=agents,
+        server, made_up = open_sim_server(settings_from_cli(settings_set, {}), seed, agents=agents,
                                           role=role, speed=speed, host=host, port=port, out=out_file, wait_s=wait,
                                           token=token)
     except OSError as exc:
@@ -789,7 +790,8 @@ def main() -> None:
     try:
         app()
     except AmongUsError as exc:
-        err.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        # the message quotes user text (file names, values): print it as it is, never as markup
+        err.print(Text("error: ", style="red") + Text(" ".join(str(exc).split())), soft_wrap=True)
         sys.exit(2)
 
 

@@ -89,7 +89,7 @@ class Rules(_Model):
     kill_cooldown_s: float = Field(45.0, ge=0, le=3600)
     kill_range: float = Field(1.8, gt=0, le=10, description="medium kill distance")
     use_range: float = Field(0.8, gt=0, le=10, description="from a standing spot, vent or button (estimate)")
-    report_range: float = Field(2.0, gt=0, le=10, description="estimate")
+    report_range: float = Field(2.0, gt=0, le=20, description="estimate")
     chat_max_chars: int = Field(100, ge=1, le=500)
     discussion_s: float = Field(15.0, ge=0, le=3600)
     voting_s: float = Field(120.0, gt=0, le=3600)

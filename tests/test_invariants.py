@@ -242,3 +242,64 @@ def test_a_meeting_pulls_players_out_of_vents(tmp_path: Path) -> None:
     _insert(events, {"t": 21.0, "type": "vent", "player": 0, "action": "enter", "vent": 12})  # but not back in
     found = check_invariants(record(tmp_path, events), skeld_map())
     assert any("vent enter by Red (0) during a meeting" in v for v in found), found
+
+
+def _edge_point(game_map) -> tuple[float, float]:
+    """A walkable point whose position rounded to 3 decimals (as recordings write it) lies off the raster.
+
+    Found by walking the raster's walkable edges, not by coordinates known in advance.
+    """
+    mask = game_map.walkable_mask
+    x0, y0, res = game_map.raster_origin
+    h = mask.shape[0]
+    rows, cols = (mask[:, :-1] & ~mask[:, 1:]).nonzero()  # walkable cell with a wall to its right
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+        edge = x0 + (col + 1) * res
+        y = y0 + (h - 1 - row + 0.5) * res
+        for back in (1e-4, 2e-4, 3e-4, 4e-4):
+            x = edge - back
+            if game_map.is_walkable((x, y)) and not game_map.is_walkable((round(x, 3), round(y, 3))):
+                return x, y
+    raise AssertionError("no walkable point whose rounding leaves the raster")
+
+
+def test_a_position_rounded_to_3_decimals_at_a_wall_is_on_the_map(tmp_path: Path) -> None:
+    game_map = skeld_map()
+    x, y = _edge_point(game_map)
+    events = _game([], 2.0)
+    for e in events:
+        e["positions"]["2"] = [round(x, 3), round(y, 3)]
+    assert not [v for v in check_invariants(record(tmp_path, events), game_map) if "walkable" in v]
+    for e in events:  # a hundredth of a unit into the wall is still off the map
+        e["positions"]["2"] = [round(x + 0.01, 3), round(y, 3)]
+    assert [v for v in check_invariants(record(tmp_path, events), game_map) if "walkable" in v]
+
+
+def _freeplay_header() -> dict[str, Any]:
+    head = header()
+    head["settings"]["freeplay"] = True
+    return head
+
+
+def test_freeplay_has_no_win_but_no_kills_or_sabotages_either(tmp_path: Path) -> None:
+    # the impostor is voted out and the practice goes on: tasks after it, and the time limit ends it
+    actions: Events = [
+        {"t": 1.0, "type": "emergency", "caller": 1},
+        *[{"t": 2.0, "type": "vote", "voter": v, "target": 0} for v in (1, 2, 3)],
+        {"t": 3.0, "type": "eject", "player": 0, "tally": {"0": 3}, "role": "impostor"},
+        {"t": 3.5, "type": "meeting_end"},
+        {"t": 4.0, "type": "task", "player": 2, "task": "Swipe Card", "step": 0, "done": True},
+        {"t": 5.0, "type": "end", "winner": "impostors", "reason": "time_limit"},
+    ]
+    events = _game(actions, 4.5)
+    assert check_invariants(record(tmp_path, events, _freeplay_header()), skeld_map()) == []
+    assert check_invariants(record(tmp_path, events), skeld_map())  # the same game outside freeplay is wrong
+    spot = list(skeld_map().data.spawn.points[1])
+    cheat = _game([{"t": 1.0, "type": "kill", "killer": 0, "victim": 1, "pos": spot},
+                   {"t": 1.5, "type": "sabotage", "kind": "lights", "by": 0},
+                   {"t": 5.0, "type": "end", "winner": "impostors", "reason": "kills"}], 4.5)
+    head = _freeplay_header()
+    head["settings"]["initial_kill_cooldown_s"] = 0
+    found = check_invariants(record(tmp_path, cheat, head), skeld_map())
+    for expected in ("kill in freeplay", "sabotage in freeplay", "freeplay ends only at the time limit"):
+        assert any(expected in v for v in found), (expected, found)

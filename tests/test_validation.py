@@ -97,3 +97,45 @@ def test_cli_exits_2_with_one_line_and_no_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "node index 99999 does not exist" in lines[0] and str(path) in lines[0]
+
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize(("text", "pattern"), [
+    (DEEP, r"bad.json: nested deeper than \d+ levels"),
+    ('{"version": ' + "9" * 5000 + "}", r"bad.json: version: a number with 5000 digits"),
+    ('{"version": ' + "9" * 400 + "}", r"bad.json: version: a number with 400 digits"),
+    ('{"version": 1e999}', r"bad.json: version: a number out of range"),
+    ('{"version": NaN}', r"bad.json: version: NaN is not a number JSON allows"),
+])
+def test_json_limits_hold_for_every_data_file(tmp_path, skeld, text, pattern):
+    from amongus_agent.agent.persona import load_persona
+
+    path = _write(tmp_path, text)
+    for load in (load_map, lambda p: load_tasks(p, skeld), load_persona):
+        with pytest.raises(DataError, match=pattern):
+            load(str(path))
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
+    from amongus_agent.agent.persona import load_persona
+
+    path = _write(tmp_path, '{"name": "Ava", "background": "' + "x" * 2_000_000 + '"}')
+    with pytest.raises(DataError, match=r"bad.json: over the size limit of \d+ bytes"):
+        load_persona(str(path))
+
+
+@pytest.mark.parametrize(("mutate", "pattern"), [
+    (lambda d: d.__setitem__("bounds", [-1e300, -20, 21, 7]), r"bounds"),
+    (lambda d: d.__setitem__("bounds", [-1e6, -1e6, 1e6, 1e6]), r"bounds\[0\]: Input should be greater than"),
+    (lambda d: d.__setitem__("bounds", [-150, -150, 150, 150]), r"bounds: 300 x 300 units: wider than"),
+    (lambda d: d["vents"][0].__setitem__("position", [1e300, 0]), r"vents\[0\].position"),
+    (lambda d: d["nodes"].extend([d["nodes"][0]] * 20_000), r"nodes: .* at most"),
+    (lambda d: d["edges"].extend([[0, 1]] * 60_000), r"edges: .* at most"),
+])
+def test_a_map_too_big_to_build_is_refused(tmp_path, mutate, pattern):
+    data = _skeld()
+    mutate(data)
+    with pytest.raises(DataError, match=pattern):
+        load_map(str(_write(tmp_path, data)))

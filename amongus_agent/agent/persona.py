@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,10 +20,10 @@ class Persona(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=40)
-    background: str = ""
-    personality: str = ""
-    tone: str = ""
-    catchphrases: list[str] = []
+    background: str = Field("", max_length=2000)  # the persona goes into every prompt: keep it short
+    personality: str = Field("", max_length=2000)
+    tone: str = Field("", max_length=500)
+    catchphrases: list[Annotated[str, Field(max_length=200)]] = Field([], max_length=50)
 
     def describe(self) -> str:
         """The persona as told to a model (prompts/persona.txt); lines of empty fields are left out."""
@@ -36,5 +37,8 @@ class Persona(BaseModel):
         return self.catchphrases[rng.randrange(len(self.catchphrases))] if self.catchphrases else None
 
 
+MAX_PERSONA_BYTES = 1024 * 1024
+
+
 def load_persona(path: str | Path) -> Persona:
-    return load_json_model(Path(path), Persona)
+    return load_json_model(Path(path), Persona, max_bytes=MAX_PERSONA_BYTES)

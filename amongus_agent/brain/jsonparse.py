@@ -8,12 +8,14 @@ or raises `AnswerError` with a short message that is shown to the model when it 
 
 from __future__ import annotations
 
-import json
 import re
+
+from ..world.loading import JSONLimitError, parse_json
 
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.IGNORECASE | re.DOTALL)
 _THINK_OPEN = re.compile(r"<think>", re.IGNORECASE)
 _THINK_CLOSE = re.compile(r"</think>", re.IGNORECASE)
+MAX_REPLY_CHARS = 100_000  # far over any decision (a few hundred characters) or max_tokens allows
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*[ \t]*\n?|```")
 
 
@@ -74,6 +76,8 @@ def extract_json_object(text: str) -> dict:
     Prose may contain stray braces ("{maybe}"), so each top-level `{…}` is tried in turn; the error reported is
     the one of the first candidate, which is what the model most likely meant as its answer.
     """
+    if len(text) > MAX_REPLY_CHARS:
+        return _fail(f"the answer is {len(text)} characters long, over the limit of {MAX_REPLY_CHARS}")
     cleaned = strip_fences(strip_think(text))
     if not cleaned:
         return _fail("the answer was empty (only reasoning, or nothing at all)")
@@ -85,9 +89,9 @@ def extract_json_object(text: str) -> dict:
             first_error = first_error or "the JSON object is not closed (truncated answer?)"
             break  # every later '{' lies inside this unclosed object
         try:
-            value = json.loads(cleaned[start:end])
-        except json.JSONDecodeError as exc:
-            first_error = first_error or f"invalid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})"
+            value = parse_json(cleaned[start:end], max_bytes=MAX_REPLY_CHARS)
+        except JSONLimitError as exc:
+            first_error = first_error or f"invalid JSON: {exc.message}{f' ({exc.where})' if exc.where else ''}"
             value = None
         if isinstance(value, dict):
             return value

@@ -33,10 +33,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import openai
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from ..errors import AmongUsError
 from ..ports import LegalAction, VerifiedDecision
+from ..world.loading import validation_message
 from .budget import BudgetPolicy, CallPlan, SpeedMeter, plan_call
 from .decision import IllegalDecision, decision_schema, verify
 from .jsonparse import AnswerError, extract_json_object, strip_think
@@ -62,16 +63,18 @@ class LLMConfigError(AmongUsError):
 class LLMConfig(BaseModel):
     """Where the model lives and how long a live player may wait for it."""
 
-    base_url: str = DEFAULT_BASE_URL
-    api_key: SecretStr | None = None  # SecretStr: the key never shows up in a repr, log or recording
-    model: str
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    base_url: str = Field(DEFAULT_BASE_URL, max_length=2048)
+    api_key: SecretStr | None = Field(None, max_length=4096)  # SecretStr: never in a repr, log or recording
+    model: str = Field(max_length=256)
     # A fixed budget for the whole decision, retries included; None: derived from measured speeds (budget.py).
-    timeout_s: float | None = Field(default=None, gt=0)
-    max_tokens: int = Field(default=300, gt=0)  # the cap; each call asks for what its answer schema needs
-    temperature: float = Field(default=0.7, ge=0)
+    timeout_s: float | None = Field(default=None, gt=0, le=600)
+    max_tokens: int = Field(default=300, gt=0, le=100_000)  # the cap; each call asks for what its schema needs
+    temperature: float = Field(default=0.7, ge=0, le=2)
     clock: Literal["lockstep", "realtime"] = "lockstep"
-    lockstep_cap_s: float = Field(default=120.0, gt=0)  # lockstep: a hung server, not a slow one, is cut here
-    realtime_cap_s: float = Field(default=60.0, gt=0)  # realtime: longest the body follows an old plan
+    lockstep_cap_s: float = Field(default=120.0, gt=0, le=3600)  # lockstep: a hung server, not a slow one, is cut
+    realtime_cap_s: float = Field(default=60.0, gt=0, le=3600)  # realtime: longest the body follows an old plan
     text_chars: int = Field(default=120, ge=16, le=2000)  # Thought/Observation maxLength before shrinking
     # What to do with an answer still streaming at its deadline: close it (llama.cpp servers then stop),
     # or keep reading it to its end before the next request (servers that go on generating regardless).
@@ -99,7 +102,11 @@ class LLMConfig(BaseModel):
         if not values.get("model"):
             raise LLMConfigError("no model given for the LLM brain: pass --model or set AMONGUS_MODEL "
                                  "(or OPENAI_MODEL), e.g. AMONGUS_MODEL=qwen2.5:7b")
-        config = cls(**values)
+        try:
+            config = cls(**values)
+        except ValidationError as exc:
+            where, message = validation_message(exc)
+            raise LLMConfigError(f"model settings: {where}: {message}") from None
         if config.api_key is None and "api.openai.com" in config.base_url:
             raise LLMConfigError("OPENAI_API_KEY is not set; it is needed for api.openai.com "
                                  "(for a local server pass --base-url or set OPENAI_BASE_URL)")

@@ -18,9 +18,18 @@ Point = tuple[float, float]
 Role = Literal["crewmate", "impostor"]
 Winner = Literal["crew", "impostors"]
 SabotageKind = Literal["lights", "reactor", "oxygen", "comms", "doors"]
-PlayerId = Annotated[int, Field(ge=0)]
-Time = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Coord = Annotated[float, Field(allow_inf_nan=False)]
+# Limits a reader holds every line to (docs/recording.md): finite numbers in ranges no game reaches,
+# so nothing downstream (summary, checker, drawing) meets an overflow, and text no longer than a line.
+MAX_PLAYERS = 15
+MAX_TIME_S = 1e6
+MAX_COORD = 1e4
+MAX_TEXT = 10_000
+PlayerId = Annotated[int, Field(ge=0, le=1000)]
+Time = Annotated[float, Field(ge=0, le=MAX_TIME_S, allow_inf_nan=False)]
+Coord = Annotated[float, Field(ge=-MAX_COORD, le=MAX_COORD, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+Name = Annotated[str, Field(max_length=200)]
 
 END_REASONS = ("tasks", "votes", "kills", "sabotage", "time_limit")
 
@@ -50,18 +59,18 @@ class _Open(BaseModel):
 
 class PlayerInfo(_Open):
     id: PlayerId
-    color: str
-    name: str
+    color: Name
+    name: Name
     role: Role
 
 
 class Header(_Open):
     type: Literal["header"] = "header"
     version: int
-    seed: int | str | None = None
-    map: str
+    seed: int | Name | None = None
+    map: Annotated[str, Field(min_length=1, max_length=4096)]
     settings: dict[str, Any] = {}
-    players: list[PlayerInfo] = Field(min_length=1)
+    players: list[PlayerInfo] = Field(min_length=1, max_length=MAX_PLAYERS)
 
     @field_validator("players")
     @classmethod
@@ -77,20 +86,20 @@ class EventBase(_Open):
     """What every event has: game seconds since the start, and its type."""
 
     t: Time
-    type: str
+    type: Name
 
 
 class PosEvent(EventBase):
     type: Literal["pos"]
-    positions: dict[int, tuple[Coord, Coord]]  # JSON keys are strings; pydantic turns "3" into 3
-    ghosts: list[PlayerId] | None = None
+    positions: dict[PlayerId, tuple[Coord, Coord]]  # JSON keys are strings; pydantic turns "3" into 3
+    ghosts: list[PlayerId] | None = Field(None, max_length=MAX_PLAYERS)
 
 
 class TaskEvent(EventBase):
     type: Literal["task"]
     player: PlayerId
-    task: str
-    step: int
+    task: Name
+    step: Annotated[int, Field(ge=0, le=1000)]
     done: bool
 
 
@@ -105,14 +114,14 @@ class VentEvent(EventBase):
     type: Literal["vent"]
     player: PlayerId
     action: Literal["enter", "move", "exit"]
-    vent: int
+    vent: Count
 
 
 class SabotageEvent(EventBase):
     type: Literal["sabotage"]
     kind: SabotageKind
     by: PlayerId
-    room: str | None = None
+    room: Name | None = None
 
 
 class SabotageFixedEvent(EventBase):
@@ -141,7 +150,7 @@ class MeetingStartEvent(EventBase):
 class ChatEvent(EventBase):
     type: Literal["chat"]
     player: PlayerId
-    text: str
+    text: Text
 
 
 class VoteEvent(EventBase):
@@ -153,13 +162,13 @@ class VoteEvent(EventBase):
 class EjectEvent(EventBase):
     type: Literal["eject"]
     player: PlayerId | None
-    tally: dict[str, Annotated[int, Field(ge=0)]]
+    tally: dict[Name, Count] = Field(max_length=MAX_PLAYERS + 1)
     role: Role | None = None
 
     @field_validator("tally")
     @classmethod
     def _tally_keys(cls, tally: dict[str, int]) -> dict[str, int]:
-        bad = [k for k in tally if k != "skip" and not k.isdigit()]
+        bad = [k for k in tally if k != "skip" and not (k.isascii() and k.isdigit() and len(k) <= 4)]
         if bad:
             raise ValueError(f"tally keys are player ids or 'skip', not {bad[0]!r}")
         return tally
@@ -172,7 +181,7 @@ class MeetingEndEvent(EventBase):
 class EndEvent(EventBase):
     type: Literal["end"]
     winner: Winner
-    reason: str
+    reason: Name
 
 
 class GenericEvent(EventBase):
@@ -199,7 +208,7 @@ KNOWN_EVENTS: dict[str, type[EventBase]] = {
 
 def _event_tag(raw: Any) -> str:
     kind = raw.get("type") if isinstance(raw, dict) else getattr(raw, "type", None)
-    return kind if kind in KNOWN_EVENTS else "other"
+    return kind if isinstance(kind, str) and kind in KNOWN_EVENTS else "other"  # a list or dict is no tag
 
 
 Event = Annotated[

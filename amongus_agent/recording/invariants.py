@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 DEFAULT_KILL_COOLDOWN_S = 45.0
 POS_INTERVAL_S = 0.5  # "at least 2 pos lines per game second"
 TIME_TOLERANCE_S = 1e-3  # recordings may round `t`; a kill at exactly the cooldown is legal
+# Recordings round positions to 3 decimals (docs/recording.md), which moves a point up to 0.0005 per
+# axis: a point counts as on the walkable area when the square of that size around it touches it.
+POSITION_TOLERANCE = 0.0005
 CRITICAL_SABOTAGES = ("lights", "reactor", "oxygen", "comms")  # one at a time; doors are separate
 # Once the game is decided these must not happen any more (pos, chat, meeting_end may still be logged).
 GAME_ACTIONS = (KillEvent, VentEvent, SabotageEvent, ReportEvent, EmergencyEvent, MeetingStartEvent, VoteEvent,
@@ -79,7 +82,7 @@ class _State:
 
 def _setting(settings: dict[str, Any], key: str, default: float) -> float:
     value = settings.get(key, default)
-    return float(value) if isinstance(value, int | float) else default
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
 
 
 class _Checker:
@@ -89,6 +92,8 @@ class _Checker:
         self.out: list[str] = []
         settings = recording.header.settings
         self.cooldown = _setting(settings, "kill_cooldown_s", DEFAULT_KILL_COOLDOWN_S)
+        # Freeplay is practice: nobody kills or sabotages, nothing decides the game, only the time limit ends it
+        self.freeplay = settings.get("freeplay") is True
         initial = _setting(settings, "initial_kill_cooldown_s", self.cooldown)
         n = len(recording.header.players)
         self.s = _State(alive=[True] * n, impostor=[p.role == "impostor" for p in recording.header.players],
@@ -141,6 +146,16 @@ class _Checker:
         if isinstance(event, PosEvent):
             self.s.last_pos_t = event.t
 
+    def walkable(self, point: tuple[float, float]) -> bool:
+        """On the walkable area, allowing for the rounding of written positions (see POSITION_TOLERANCE).
+
+        A raster cell is far larger than the tolerance square, so a cell the true point lies in holds
+        one of the square's corners: checking the corners is exact."""
+        if self.map.is_walkable(point):
+            return True
+        x, y, d = point[0], point[1], POSITION_TOLERANCE
+        return any(self.map.is_walkable((x + dx, y + dy)) for dx in (-d, d) for dy in (-d, d))
+
     def once(self, key: tuple[str, int], wrong: bool) -> bool:
         """True at the first pos line of a run of wrong ones: a stuck player is one violation, not 2 per second."""
         if not wrong:
@@ -152,7 +167,7 @@ class _Checker:
         return True
 
     def check_decided(self) -> None:
-        if self.s.decided or self.s.ended:
+        if self.s.decided or self.s.ended or self.freeplay:
             return
         imps, crew = self.s.counts()
         if imps == 0:
@@ -193,7 +208,7 @@ class _Checker:
                     state = "alive" if s.alive[pid] else "dead"
                     self.flag(f"pos ghosts list disagrees: {self.who(pid)} is {state}")
         for pid, point in e.positions.items():
-            if self.once(("walk", pid), s.alive[pid] and not self.map.is_walkable(point)):
+            if self.once(("walk", pid), s.alive[pid] and not self.walkable(point)):
                 self.flag(f"{self.who(pid)} at ({point[0]:.2f}, {point[1]:.2f}) is off the walkable area")
 
     def on_task(self, e: TaskEvent) -> None:
@@ -224,7 +239,9 @@ class _Checker:
         waited = e.t - s.cooldown_from[e.killer]
         if s.impostor[e.killer] and waited + TIME_TOLERANCE_S < s.cooldown_len[e.killer]:
             self.flag(f"kill by {killer} {waited:.2f} s into a {s.cooldown_len[e.killer]:g} s kill cooldown")
-        if not self.map.is_walkable(e.pos):
+        if self.freeplay:
+            self.flag(f"kill in freeplay by {killer}")
+        if not self.walkable(e.pos):
             self.flag(f"kill at ({e.pos[0]:.2f}, {e.pos[1]:.2f}) is off the walkable area")
         self.in_meeting(f"kill by {killer}")
         s.cooldown_from[e.killer], s.cooldown_len[e.killer] = e.t, self.cooldown
@@ -264,6 +281,8 @@ class _Checker:
         if not s.impostor[e.by]:  # dead impostors may sabotage, so only the role is checked
             self.flag(f"{e.kind} sabotage by crewmate {self.who(e.by)}")
         self.in_meeting(f"{e.kind} sabotage")
+        if self.freeplay:
+            self.flag(f"{e.kind} sabotage in freeplay by {self.who(e.by)}")
         if e.kind in CRITICAL_SABOTAGES:
             if s.sabotage is not None:
                 self.flag(f"{e.kind} sabotage while {s.sabotage} is still active")
@@ -376,6 +395,10 @@ class _Checker:
     def on_end(self, e: EndEvent) -> None:
         s = self.s
         s.ended = True
+        if self.freeplay:  # no side wins a practice game: the time limit ends it, whatever the counts
+            if e.reason != "time_limit":
+                self.flag(f"freeplay ends only at the time limit, not with reason {e.reason!r}")
+            return
         imps, crew = s.counts()
         state = f"impostors alive {imps}, crew alive {crew}"
         expected = {"kills": "impostors", "votes": "crew", "tasks": "crew", "sabotage": "impostors"}.get(e.reason)

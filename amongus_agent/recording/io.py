@@ -18,8 +18,12 @@ from typing import IO, Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DataError
-from ..world.loading import validation_message
+from ..world.loading import JSONLimitError, parse_json, read_bytes_limited, validation_message
 from .format import EVENT_ADAPTER, RECORDING_VERSION, EventBase, Header, player_ids
+
+MAX_RECORDING_BYTES = 512 * 1024 * 1024  # a 30-minute game of 15 players writes about 10 MB
+MAX_LINE_BYTES = 1024 * 1024  # the longest line is a pos line of 15 players, well under 1 KB
+MAX_LINE_DEPTH = 16  # events nest 3 levels; the header's settings may hold a little more
 
 
 def _compact(obj: Any) -> str:
@@ -94,12 +98,21 @@ class Recording:
         return f"player {pid}"
 
 
+def _json_problem(exc: JSONLimitError) -> str:
+    """One line of a recording is one JSON text: a syntax error names its column, a refused value its field."""
+    if not exc.where:
+        return exc.message
+    if exc.syntax:
+        return f"{exc.message} ({exc.where.removeprefix('line 1 ')})"
+    return f"{exc.where}: {exc.message}"
+
+
 def _parse_header(raw: bytes, source: str) -> Header:
     where = "line 1"
     try:
-        obj = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(source, where, f"header is not valid JSON: {exc}") from None
+        obj = parse_json(raw, max_bytes=MAX_LINE_BYTES, max_depth=MAX_LINE_DEPTH)
+    except JSONLimitError as exc:
+        raise DataError(source, where, f"header: {_json_problem(exc)}") from None
     if not isinstance(obj, dict) or obj.get("type") != "header":
         raise DataError(source, where, 'the first line must be the header ({"type": "header", ...})')
     version = obj.get("version")
@@ -139,12 +152,7 @@ def read_recording(path: str | Path, strict: bool = False) -> Recording:
     """
     path = Path(path)
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(source, "", "file not found") from None
-    except OSError as exc:
-        raise DataError(source, "", f"cannot read: {exc}") from exc
+    data = read_bytes_limited(path, MAX_RECORDING_BYTES, source)
     if not data:
         raise DataError(source, "", "empty file: a recording starts with a header line")
     raw_lines = data.split(b"\n")
@@ -160,14 +168,14 @@ def read_recording(path: str | Path, strict: bool = False) -> Recording:
     for number, raw in numbered:
         last_unterminated = bool(cut) and number == len(raw_lines) + 1
         try:
-            obj = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            if last_unterminated and not strict:
+            obj = parse_json(raw, max_bytes=MAX_LINE_BYTES, max_depth=MAX_LINE_DEPTH)
+        except JSONLimitError as exc:
+            if last_unterminated and exc.syntax and not strict:
                 recording.truncated = True
                 recording.problems.append(f"{source}: line {number}: cut mid-write ({len(raw)} bytes); "
                                           f"the {len(recording.events)} events before it are kept")
                 break
-            what = "empty line" if not raw.strip() else f"not valid JSON: {exc}"
+            what = "empty line" if not raw.strip() else _json_problem(exc)
             raise DataError(source, f"line {number}", what) from None
         try:
             event = _parse_event(obj, n_players)

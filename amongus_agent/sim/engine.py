@@ -56,7 +56,8 @@ class Game:
         self.button_ready_at = settings.button_cooldown_s
         self.meeting: Meeting | None = None
         self.meetings_held = 0
-        self._pos_every = max(1, int(round(POS_EVERY_S * settings.tick_hz)))
+        # floor, not round: at 3, 7 or 11 Hz rounding up would space pos lines further apart than the format allows
+        self._pos_every = max(1, int(POS_EVERY_S * settings.tick_hz + 1e-9))
         self._events: list[dict] = []
         self._door_points = [(d.room, d.position) for d in game_map.data.doors]
         self._vents = {v.id: v for v in game_map.data.vents}

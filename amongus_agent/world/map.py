@@ -23,7 +23,7 @@ from ..errors import DataError, NotWalkableError
 from ..paths import resolve_data_file
 from .derived import MAX_EDGES, MAX_REGIONS, RESOLUTION, Derived, build
 from .loading import parse_json_model, read_data_file
-from .schema import MapFile, Point, Region
+from .schema import MAX_EXTENT, MapFile, Point, Region
 
 _ENTRY_CANDIDATES = 8
 _HALF = RESOLUTION * 0.5  # line-of-sight samples sit every half cell
@@ -411,6 +411,8 @@ def check_map(data: MapFile, source: str) -> None:
     x0, y0, x1, y1 = data.bounds
     if not (x0 < x1 and y0 < y1):
         raise DataError(source, "bounds", "expected [x0, y0, x1, y1] with x0 < x1 and y0 < y1")
+    if x1 - x0 > MAX_EXTENT or y1 - y0 > MAX_EXTENT:
+        raise DataError(source, "bounds", f"{x1 - x0:g} x {y1 - y0:g} units: wider than {MAX_EXTENT:g} units")
     for i, (x, y) in enumerate(data.nodes):
         if not (math.isfinite(x) and math.isfinite(y)) or not (x0 <= x <= x1 and y0 <= y <= y1):
             raise DataError(source, f"nodes[{i}]", f"({x}, {y}) lies outside bounds {list(data.bounds)}")

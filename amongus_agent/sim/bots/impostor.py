@@ -161,11 +161,14 @@ class ImpostorBot(Bot):
     def _fake_task(self) -> PlayerInput:
         g, me = self.game, self.me
         tasks = me.tasks
-        place = tasks[self._fake % len(tasks)].places[0]
-        spot = place.spot
+        if tasks:
+            spot, wait = tasks[self._fake % len(tasks)].places[0].spot, tasks[self._fake % len(tasks)].durations[0]
+        else:  # a lobby without tasks: nothing to fake, so stroll from room to room like everyone else
+            rooms = g.map.rooms
+            spot, wait = g.map.anchor(rooms[self._fake % len(rooms)]), 3.0
         if (me.x - spot[0]) ** 2 + (me.y - spot[1]) ** 2 <= 0.01:
             if self._fake_wait == 0.0:
-                self._fake_wait = g.t + tasks[self._fake % len(tasks)].durations[0]
+                self._fake_wait = g.t + wait
             if g.t >= self._fake_wait:
                 self._fake += 1 + self.rng.randrange(2)
                 self._fake_wait = 0.0
