@@ -790,6 +790,8 @@ def main() -> None:
     try:
         app()
     except AmongUsError as exc:
+        from rich.text import Text
+
         # the message quotes user text (file names, values): print it as it is, never as markup
         err.print(Text("error: ", style="red") + Text(" ".join(str(exc).split())), soft_wrap=True)
         sys.exit(2)
