@@ -16,11 +16,14 @@ import threading
 from collections import deque
 
 log = logging.getLogger(__name__)
+# messages (hello, the events a seat perceived, the end) a client may owe before it is dropped: a
+# whole game's events for one seat are a few hundred, so only a client that stopped reading gets there
+MESSAGE_LIMIT = 2048
 SEND_BUFFER = 64 << 10  # kernel send buffer: caps how stale a slow reader's next frame can be
 
 
 class Outbox:
-    def __init__(self, sock: socket.socket, *, limit: int = 32, backlog: int = 1, label: str = "client") -> None:
+    def __init__(self, sock: socket.socket, *, limit: int = MESSAGE_LIMIT, backlog: int = 1, label: str = "client") -> None:
         self.sock = sock
         self.limit = limit
         self.backlog = max(1, backlog)
