@@ -529,11 +529,3 @@ def test_local_server_names_the_missing_package(monkeypatch):
         local_server.smollm2_path()
     assert local_server.server_available() is False
 
-
-def test_a_stall_in_the_middle_of_a_stream_frees_the_brain_also_in_wait_mode(server):
-    server.script([text(GOOD, chunk_chars=40, chunk_delay_s=3.0), text(GOOD)])  # stalls after its first event
-    brain = make_brain(server, timeout_s=0.5, abandon="wait")
-    first = decide(brain)
-    assert first.fallback_reason == "timeout"
-    second = decide(brain)
-    assert second.decision is not None and second.fallback_reason is None  # not "busy": the gate was released
