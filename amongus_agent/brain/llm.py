@@ -205,7 +205,11 @@ class _Streamed:
 
 
 class _StreamTimeout(Exception):
-    """The stream was still running at the deadline and was closed."""
+    """The stream was still running at the deadline: closed, or (`handed_off`) left to a drain thread."""
+
+    def __init__(self, handed_off: bool = False) -> None:
+        super().__init__("the answer was not done by the deadline")
+        self.handed_off = handed_off  # the drain thread now holds the gate and releases it
 
 
 class _StreamBroken(Exception):
@@ -379,9 +383,9 @@ class LLMBrain:
                 fmt = response_format(mode, names, plan.text_chars)
                 try:
                     got = self._stream(messages, fmt, plan.max_tokens, deadline, tokens, info)
-                except _StreamTimeout:
+                except _StreamTimeout as exc:
                     latencies.append(time.monotonic() - started)
-                    release = not self._abandoned
+                    release = not exc.handed_off
                     return outcome(None, "timeout", f"no answer within {plan.timeout_s:g} s")
                 except openai.APITimeoutError:
                     latencies.append(time.monotonic() - started)
@@ -462,8 +466,8 @@ class LLMBrain:
                                    stop=_line_complete)
                 line = first_line(got.content, max_chars)
                 reason = None if line else "empty"
-            except _StreamTimeout:
-                release = not self._abandoned
+            except _StreamTimeout as exc:
+                release = not exc.handed_off
                 reason = "timeout"
             except openai.APITimeoutError:
                 reason = "timeout"
@@ -554,7 +558,7 @@ class LLMBrain:
                     if self._abandoned:
                         self._drain(stream, iterator)
                         handed_off = True
-                    raise _StreamTimeout
+                    raise _StreamTimeout(handed_off)
                 if size > _MAX_ANSWER_CHARS or (stop is not None and stop("".join(parts))):
                     break
         finally:
