@@ -120,7 +120,7 @@ def one_line(exc: BaseException) -> None:
 # ------------------------------------------------------------------ the shared JSON reader
 
 
-@fuzz(150)
+@fuzz(100)
 @given(st.one_of(st.text(max_size=200), st.binary(max_size=200), JSON_VALUES.map(lambda v: json.dumps(v)),
                  HOSTILE.map(dumps)))
 def test_parse_json_returns_a_finite_value_or_one_error(text: str | bytes) -> None:
@@ -224,7 +224,7 @@ def tasks_doc() -> dict:
     return json.loads((REPO / "tasks" / "skeld.json").read_text())
 
 
-@fuzz(60)
+@fuzz(40)
 @given(data=st.data())
 def test_a_hostile_map(tmp_path: Path, skeld_doc: dict, data: st.DataObject) -> None:
     path = tmp_path / "map.json"
@@ -323,19 +323,19 @@ def _in_range(name: str) -> st.SearchStrategy[str]:
     return st.floats(low, high, exclude_min=True).map(repr)
 
 
-@fuzz(25)
+@fuzz(15)
 @given(st.lists(st.sampled_from([f for f in FIELDS if f != "map"]), min_size=1, max_size=6, unique=True)
        .flatmap(lambda names: st.fixed_dictionaries({n: _in_range(n) for n in names})),
        st.integers(0, 2**32))
 def test_any_accepted_settings_play_a_game(env: dict[str, str], seed: int) -> None:
-    """Settings that pass the boundary must be playable: the first 30 game seconds run without a crash."""
+    """Settings that pass the boundary must be playable: the first 20 game seconds run without a crash."""
     try:
         s = load_settings({}, environ={ENV_PREFIX + k.upper(): v for k, v in env.items()})
     except DataError as exc:
         one_line(exc)
         return
     game = new_game(s, seed)
-    play(game, until=min(30.0, s.max_game_s))
+    play(game, until=min(20.0, s.max_game_s))
 
 
 

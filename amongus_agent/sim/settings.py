@@ -24,41 +24,42 @@ SIM_VERSION = "skeld_sim_v1"  # bump when rules change, so results stay comparab
 
 
 class GameSettings(BaseModel):
-    # Every number is finite and has an upper limit: the real lobby's where the game has one, else a
-    # generous bound that still keeps a game (and its recording) finite.
+    # Every number is finite and in a range: the real lobby's where the game has one, else generous
+    # bounds that keep a game (and its recording) finite and no speed, distance or duration so close
+    # to zero that the simulation divides by it.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     map: str = Field("skeld", min_length=1, max_length=4096)
     players: int = Field(10, ge=4, le=15)
     impostors: int = Field(2, ge=1, le=3)
     tick_hz: int = Field(10, ge=2, le=60, description="fixed simulation steps per game second")
-    player_speed: float = Field(_R.player_speed, gt=0, le=10, description="units per second at full stick (estimate)")
-    ghost_speed_factor: float = Field(1.5, gt=0, le=5)
-    vision_radius: float = Field(3.5, gt=0, le=50, description="world units at 1.0x vision (estimate)")
-    crew_vision: float = Field(1.0, gt=0, le=5, description="the lobby offers 0.25x to 5x")
-    impostor_vision: float = Field(1.5, gt=0, le=5, description="the lobby offers 0.25x to 5x")
-    lights_vision_factor: float = Field(0.25, gt=0, le=1, description="crew vision while lights are out")
+    player_speed: float = Field(_R.player_speed, ge=0.25, le=10, description="units per second at full stick (estimate)")
+    ghost_speed_factor: float = Field(1.5, ge=0.25, le=5)
+    vision_radius: float = Field(3.5, ge=0.5, le=50, description="world units at 1.0x vision (estimate)")
+    crew_vision: float = Field(1.0, ge=0.25, le=5, description="the lobby offers 0.25x to 5x")
+    impostor_vision: float = Field(1.5, ge=0.25, le=5, description="the lobby offers 0.25x to 5x")
+    lights_vision_factor: float = Field(0.25, ge=0.05, le=1, description="crew vision while lights are out")
     kill_cooldown_s: float = Field(_R.kill_cooldown_s, ge=0, le=600, description="the lobby offers 10 to 60 s")
     initial_kill_cooldown_s: float = Field(10.0, ge=0, le=600, description="at game start, as in the real game")
     kill_distance: str = Field("medium", pattern="^(short|medium|long)$")
-    use_distance: float = Field(_R.use_range, gt=0, le=10, description="from a standing spot, vent or button (estimate)")
-    report_distance: float = Field(_R.report_range, gt=0, le=20, description="estimate")
+    use_distance: float = Field(_R.use_range, ge=0.05, le=10, description="from a standing spot, vent or button (estimate)")
+    report_distance: float = Field(_R.report_range, ge=0.05, le=20, description="estimate")
     emergency_meetings: int = Field(1, ge=0, le=9, description="the lobby offers 0 to 9")
     button_cooldown_s: float = Field(15.0, ge=0, le=600, description="the lobby offers 0 to 60 s")
     discussion_s: float = Field(_R.discussion_s, ge=0, le=600, description="the lobby offers 0 to 120 s")
-    voting_s: float = Field(_R.voting_s, gt=0, le=600, description="the lobby offers up to 300 s")
+    voting_s: float = Field(_R.voting_s, ge=1, le=600, description="the lobby offers up to 300 s")
     confirm_ejects: bool = True
     anonymous_votes: bool = False
     common_tasks: int = Field(1, ge=0, le=2)
     long_tasks: int = Field(1, ge=0, le=3)
     short_tasks: int = Field(2, ge=0, le=5)
     sabotage_cooldown_s: float = Field(30.0, ge=0, le=600)
-    reactor_countdown_s: float = Field(30.0, gt=0, le=600)
-    oxygen_countdown_s: float = Field(30.0, gt=0, le=600)
-    door_close_s: float = Field(10.0, gt=0, le=600)
-    fix_duration_s: float = Field(3.0, gt=0, le=600, description="lights, comms and each O2 keypad (estimate)")
+    reactor_countdown_s: float = Field(30.0, ge=1, le=600)
+    oxygen_countdown_s: float = Field(30.0, ge=1, le=600)
+    door_close_s: float = Field(10.0, ge=0.1, le=600)
+    fix_duration_s: float = Field(3.0, ge=0.1, le=600, description="lights, comms and each O2 keypad (estimate)")
     chat_max_chars: int = Field(_R.chat_max_chars, ge=1, le=500)
-    max_game_s: float = Field(1800.0, gt=0, le=86400,
+    max_game_s: float = Field(1800.0, ge=1, le=86400,
                               description="hard cap; a game that hits it ends with reason time_limit")
     freeplay: bool = Field(False, description="practice, as the game's Freeplay: no kills, sabotages or wins")
 
