@@ -7,9 +7,9 @@ Bots think at a human rate, not every tick: a decision (`play`) a few times a se
 when something happens to them (an event they perceive, a sabotage starting or ending, reaching
 the end of a walk, a new sighting when they look). Between decisions they only steer: the stick is
 held, as a thumb holds it, until the next waypoint of the route is reached (then it is re-aimed
-along the route) or the player stops moving (blocked: re-aimed at once, so the route follower's
-stuck handling sees every tick of it). Timing depends only on the tick counter, so a seed still
-replays exactly.
+along the route) or a wall gets in the way (the player slides along it or stops: re-aimed every
+tick until free again, so the route follower's stuck handling sees every tick of it). Timing
+depends only on the tick counter, so a seed still replays exactly.
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ class Bot:
         if self.wake or tick >= self._next_think:
             return self._think(tick)
         me = self.me
-        if tick < self._hold_until and (self._hold is IDLE or me.x != self._last_x or me.y != self._last_y):
+        if tick < self._hold_until and (self._hold is IDLE or (not me.slid and (me.x != self._last_x
+                                                                                 or me.y != self._last_y))):
             self._last_x, self._last_y = me.x, me.y
             return self._hold
         if self._on_hold_end:
@@ -118,7 +119,7 @@ class Bot:
         self.decisions += 1
         me = self.me
         if (not woken and not looking and tick < self._hold_until and self._hold is not IDLE
-                and (me.x != self._last_x or me.y != self._last_y) and self.course_holds()):
+                and not me.slid and (me.x != self._last_x or me.y != self._last_y) and self.course_holds()):
             self._last_x, self._last_y = me.x, me.y
             return self._hold  # nothing this decision rests on has changed: the same decision, as held
         self._walked = False
@@ -296,7 +297,7 @@ class Bot:
         nav, me, hold = self.nav, self.me, self._hold
         if (self.game.tick < self._hold_until and hold is not IDLE and arrive == self._arrive and nav.goal is not None
                 and (nav.goal == goal or (slack > 0 and math.dist(nav.goal, goal) <= slack))
-                and (me.x != self._last_x or me.y != self._last_y)):
+                and not me.slid and (me.x != self._last_x or me.y != self._last_y)):
             return hold
         nav.go(me.pos, goal, through_walls=not me.alive, slack=slack)
         stick = nav.stick(me.pos)
