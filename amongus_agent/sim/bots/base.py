@@ -70,8 +70,8 @@ class Bot:
         hz = game.settings.tick_hz
         self.look_every = max(1, round(LOOK_S * hz * (1 if self.me.is_impostor else 2)))
         self.think_every = max(1, round(THINK_S * hz))
-        self._next_look = 0  # everyone looks on the same ticks: a pair's line of sight is worked out once
-        self._next_think = pid % self.think_every  # but seats decide on different ticks
+        self._next_look = pid % self.look_every  # seats look and decide on different ticks: with several
+        self._next_think = pid % self.think_every  # players near a body, the first of them sees it sooner
         self.wake = False  # think on the next tick, whatever the cadence says
         self._hold: PlayerInput = IDLE  # what the thumbs keep doing between decisions
         self._hold_until = 0  # the held input is used on ticks before this one
