@@ -16,9 +16,9 @@ import os
 import statistics
 import time
 
-from amongus_agent.perception.wires import solve_wiring
 from amongus_agent.perception.synthetic.noise import Noise
 from amongus_agent.perception.synthetic.wiring import render_wiring
+from amongus_agent.perception.wires import solve_wiring
 
 RESOLUTIONS = ((1280, 720), (1600, 900), (1920, 1080), (2560, 1440), (3840, 2160))
 NOISE = {

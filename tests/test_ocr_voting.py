@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from amongus_agent.perception.voting import find_confirm_button, find_vote_targets
-from amongus_agent.perception.synthetic.noise import Noise
 from amongus_agent.perception.palette import PLAYER_COLORS
+from amongus_agent.perception.synthetic.noise import Noise
 from amongus_agent.perception.synthetic.voting import VotePlayer, render_voting
+from amongus_agent.perception.voting import find_confirm_button, find_vote_targets
 
 NAMES = ["Nova", "Kai", "Ren", "Bean", "Zed", "Otto", "Luna", "Hex", "Fig", "Pip", "Dot", "Moss"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from amongus_agent.perception.palette import PLAYER_COLORS, WIRE_COLORS, nearest_player_color
 from amongus_agent.perception.synthetic.chat_samples import random_chat
 from amongus_agent.perception.synthetic.fonts import FontMissingError, FontSpec, font_path
 from amongus_agent.perception.synthetic.meeting import ChatMessage, render_meeting
 from amongus_agent.perception.synthetic.noise import Noise
-from amongus_agent.perception.palette import PLAYER_COLORS, WIRE_COLORS, nearest_player_color
 from amongus_agent.perception.synthetic.voting import VotePlayer, render_voting
 from amongus_agent.perception.synthetic.wiring import render_wiring
 

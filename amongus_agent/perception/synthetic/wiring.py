@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .noise import CLEAN, Noise, degrade, scene_background
 from ..palette import WIRE_COLORS, bgr
+from .noise import CLEAN, Noise, degrade, scene_background
 
 PLATE = (52, 52, 58)
 FRAME = (18, 18, 20)
