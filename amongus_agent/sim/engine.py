@@ -251,11 +251,15 @@ class Game:
             row = h - 1 - math.floor((ny - y0) / res)
             if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
                 p.x, p.y = nx, ny
+                p.slid = False
                 return
             can_stand = self._walkable_at
         if can_stand(nx, ny):
             p.x, p.y = nx, ny
-        elif can_stand(nx, p.y):  # slide along the wall
+            p.slid = False
+            return
+        p.slid = True
+        if can_stand(nx, p.y):  # slide along the wall
             p.x = nx
         elif can_stand(p.x, ny):
             p.y = ny

@@ -71,6 +71,7 @@ class Player:
     kill_cooldown: float = 0.0
     emergencies_left: int = 1
     using: Using | None = None
+    slid: bool = False  # the last step met a wall: it slid along it, or did not move at all
 
     @property
     def pos(self) -> Point:

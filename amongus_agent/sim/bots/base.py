@@ -7,9 +7,9 @@ Bots think at a human rate, not every tick: a decision (`play`) a few times a se
 when something happens to them (an event they perceive, a sabotage starting or ending, reaching
 the end of a walk, a new sighting when they look). Between decisions they only steer: the stick is
 held, as a thumb holds it, until the next waypoint of the route is reached (then it is re-aimed
-along the route) or the player stops moving (blocked: re-aimed at once, so the route follower's
-stuck handling sees every tick of it). Timing depends only on the tick counter, so a seed still
-replays exactly.
+along the route) or a wall gets in the way (the player slides along it or stops: re-aimed every
+tick until free again, so the route follower's stuck handling sees every tick of it). Timing
+depends only on the tick counter, so a seed still replays exactly.
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ class Bot:
         hz = game.settings.tick_hz
         self.look_every = max(1, round(LOOK_S * hz * (1 if self.me.is_impostor else 2)))
         self.think_every = max(1, round(THINK_S * hz))
-        self._next_look = 0  # everyone looks on the same ticks: a pair's line of sight is worked out once
-        self._next_think = pid % self.think_every  # but seats decide on different ticks
+        self._next_look = pid % self.look_every  # seats look and decide on different ticks: with several
+        self._next_think = pid % self.think_every  # players near a body, the first of them sees it sooner
         self.wake = False  # think on the next tick, whatever the cadence says
         self._hold: PlayerInput = IDLE  # what the thumbs keep doing between decisions
         self._hold_until = 0  # the held input is used on ticks before this one
@@ -100,7 +100,8 @@ class Bot:
         if self.wake or tick >= self._next_think:
             return self._think(tick)
         me = self.me
-        if tick < self._hold_until and (self._hold is IDLE or me.x != self._last_x or me.y != self._last_y):
+        if tick < self._hold_until and (self._hold is IDLE or (not me.slid and (me.x != self._last_x
+                                                                                 or me.y != self._last_y))):
             self._last_x, self._last_y = me.x, me.y
             return self._hold
         if self._on_hold_end:
@@ -118,7 +119,7 @@ class Bot:
         self.decisions += 1
         me = self.me
         if (not woken and not looking and tick < self._hold_until and self._hold is not IDLE
-                and (me.x != self._last_x or me.y != self._last_y) and self.course_holds()):
+                and not me.slid and (me.x != self._last_x or me.y != self._last_y) and self.course_holds()):
             self._last_x, self._last_y = me.x, me.y
             return self._hold  # nothing this decision rests on has changed: the same decision, as held
         self._walked = False
@@ -296,7 +297,7 @@ class Bot:
         nav, me, hold = self.nav, self.me, self._hold
         if (self.game.tick < self._hold_until and hold is not IDLE and arrive == self._arrive and nav.goal is not None
                 and (nav.goal == goal or (slack > 0 and math.dist(nav.goal, goal) <= slack))
-                and (me.x != self._last_x or me.y != self._last_y)):
+                and not me.slid and (me.x != self._last_x or me.y != self._last_y)):
             return hold
         nav.go(me.pos, goal, through_walls=not me.alive, slack=slack)
         stick = nav.stick(me.pos)
