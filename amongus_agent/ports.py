@@ -25,7 +25,6 @@ ActionKind = Literal[
 ]
 ACTION_KINDS: frozenset[str] = frozenset(get_args(ActionKind))
 Button = Literal["use", "report", "kill", "vent", "sabotage"]
-BUTTONS: tuple[str, ...] = get_args(Button)
 SabotageKind = Literal["lights", "reactor", "oxygen", "comms", "doors"]
 
 

@@ -4,7 +4,6 @@ touching code. Files come from the checkout or the installed package (`paths.res
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,9 +22,12 @@ def load_prompt(name: str) -> str:
 
 
 def load_prompt_json(name: str) -> object:
-    """A JSON prompt file by name (`commentary_templates` -> prompts/commentary_templates.json), or a path."""
-    path = resolve_data_file("prompts", name, ".json")
+    """A JSON prompt file by name (`commentary_templates` -> prompts/commentary_templates.json), or a path;
+    read with the same limits as every other data file."""
+    from .world.loading import JSONLimitError, parse_json, read_data_file
+
+    path = Path(resolve_data_file("prompts", name, ".json"))
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(str(path), "", f"prompt file unreadable: {exc}") from None
+        return parse_json(read_data_file(path))
+    except JSONLimitError as exc:
+        raise DataError(str(path), exc.where, exc.message) from None

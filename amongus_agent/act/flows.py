@@ -17,6 +17,7 @@ from .movement import Mover
 ARRIVE = 0.12
 FAKE_TASK_S = 4.0  # how long an impostor stands at a console pretending
 WAIT_S = 1.5
+DEVICE_KILL_MARGIN = 0.75  # units: how much nearer than anyone else a device's kill target must be
 CONFIRM_S = 1.5
 MAX_TRIES = 2
 
@@ -201,7 +202,8 @@ class KillFlow(Flow):
             return True
         partners = set(obs.partners)
         others = [p.distance for p in obs.players if p.id != self.action.target and p.id not in partners]
-        return not others or min(others) > math.dist(obs.position, target)
+        # clearly the nearest: the others may move closer between this look and the game's
+        return not others or min(others) > math.dist(obs.position, target) + DEVICE_KILL_MARGIN
 
     def press(self, obs: Observation, act: Actuator) -> None:
         act.press("kill", self.action.target)

@@ -1,20 +1,20 @@
 """The `Actuator` of a bridge seat: one tick of stick and buttons becomes one `input` line.
 
 A mod (or `sim-server`) that speaks the bridge takes everything the agent can do, kill targets and
-votes included, so nothing is refused here. Chat longer than the game allows is cut to the limit,
-as the game's chat box does.
+votes included, so nothing is refused here. The meeting agent keeps chat within the lobby's limit;
+what goes on the wire is cut at the protocol's own cap, as a chat box would.
 """
 
 from __future__ import annotations
 
-from ..ports import DEFAULT_RULES, Button
-from .protocol import Input
+from ..ports import Button
+from .protocol import MAX_CHAT_CHARS, Input
 
 
 class BridgeActuator:
     aims_kills = True
 
-    def __init__(self, chat_max_chars: int = DEFAULT_RULES.chat_max_chars) -> None:
+    def __init__(self, chat_max_chars: int = MAX_CHAT_CHARS) -> None:
         self.chat_max_chars = chat_max_chars
         self._aborted = False
         self._stick = (0.0, 0.0)

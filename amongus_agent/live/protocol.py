@@ -24,6 +24,8 @@ __all__ = ["BRIDGE_VERSION", "MAX_LINE", "BadLine", "End", "Error", "Event", "Fr
            "Limits", "check", "dump", "json_schema", "parse_line"]
 
 BRIDGE_VERSION = 1
+# the longest chat a lobby may allow (`Rules.chat_max_chars`); the lobby's own limit comes in the frame
+MAX_CHAT_CHARS = 500
 
 
 class Hello(BaseModel):
@@ -97,7 +99,7 @@ class Input(BaseModel):
     vent_to: int | None = None
     sabotage: str | None = None
     sabotage_room: str | None = None
-    chat: Annotated[str, Field(max_length=DEFAULT_RULES.chat_max_chars)] | None = None
+    chat: Annotated[str, Field(max_length=MAX_CHAT_CHARS)] | None = None
     vote: int | Literal["skip"] | None = None
 
 

@@ -34,17 +34,16 @@ from ..ports import Actuator, ChatLine, MeetingView, SabotageView, SeenPlayer, T
 from ..world.map import GameMap
 from ..world.tasks import TaskTable
 from .frames import FrameWorld
+from .limits import MAX_CHAT
 from .protocol import End, Frame, Hello
 
 log = logging.getLogger(__name__)
-MAPS = {"Ship": "skeld", "0": "skeld"}
 COLOR_IDS = ("red", "blue", "green", "pink", "orange", "yellow", "black", "white", "purple", "brown", "cyan",
              "lime", "maroon", "rose", "banana", "gray", "tan", "coral")
 FIX_TASKS = {"Fix Lights": "lights", "Reset Reactor": "reactor", "Restore Oxygen": "oxygen",
              "Fix Communications": "comms"}
 MAX_FILE = 1 << 16  # the mod's files are a few hundred bytes; anything larger is not theirs
 MAX_ITEMS = 64
-MAX_CHAT_LINES = 200
 MAX_COORD = 1000.0
 
 
@@ -169,7 +168,7 @@ def read_send_data(text: str) -> SendData:
 def read_chat(text: str) -> list[tuple[int | None, str]]:
     """`chatData.txt` -> (speaker colour id or None, text), oldest first."""
     out: list[tuple[int | None, str]] = []
-    for line in text.splitlines()[-MAX_CHAT_LINES:]:
+    for line in text.splitlines()[-MAX_CHAT:]:
         name, sep, said = line.partition(": ")
         cid = COLOR_IDS.index(name.strip().lower()) if sep and name.strip().lower() in COLOR_IDS else None
         out.append((cid, (said if cid is not None else line).strip()[:200]))
