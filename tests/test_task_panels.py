@@ -53,13 +53,16 @@ CROPS = {
 }
 
 
+def _scaler(f: float):
+    return lambda p: (p[0] * f, p[1] * f)
+
+
 def views(name: str):
     """(label, image, map back to original pixels) for the original, 720p, 4K and, where defined, a crop."""
     im = image(name)
     yield "1080p", im, lambda p: p
     for h in (720, 2160):
-        f = 1080 / h
-        yield f"{h}p", cv2.resize(im, (h * 16 // 9, h), interpolation=cv2.INTER_AREA), (lambda f: lambda p: (p[0] * f, p[1] * f))(f)
+        yield f"{h}p", cv2.resize(im, (h * 16 // 9, h), interpolation=cv2.INTER_AREA), _scaler(1080 / h)
     if name in CROPS:
         x0, y0, x1, y1 = CROPS[name]
         yield "crop", np.ascontiguousarray(im[y0:y1, x0:x1]), lambda p: (p[0] + x0, p[1] + y0)
@@ -133,7 +136,7 @@ def test_start_reactor_watches_the_screen_then_repeats_on_the_keypad(name, state
 def test_align_engine_drags_the_arrow_to_the_centre_line():
     arrow = box(895, 222, 1025, 292)
     centre_y = 408 * D  # the red middle line of the screen (y 112..705 in the view)
-    for label, st, steps in planned("task_align_engine.png", "Align Engine Output"):
+    for label, _, steps in planned("task_align_engine.png", "Align Engine Output"):
         (drag,) = steps
         assert inside(drag.path[0], arrow), (label, drag.path)
         assert abs(drag.path[-1][1] - centre_y) < 25, (label, drag.path)
@@ -154,7 +157,7 @@ def test_calibrate_distributor_presses_each_button_when_its_ring_lines_up():
 
 def test_chart_course_drags_the_ship_through_every_waypoint_in_order():
     route = [(430, 345), (578, 515), (728, 420), (876, 328), (1026, 510)]  # ship, then the four marks
-    for label, st, steps in planned("task_chart_course.png", "Chart Course"):
+    for label, _, steps in planned("task_chart_course.png", "Chart Course"):
         (drag,) = steps
         assert len(drag.path) == 5, (label, drag.path)
         for p, q in zip(drag.path, route, strict=True):
