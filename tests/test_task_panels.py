@@ -287,3 +287,27 @@ def test_identify_panel_rejects_bad_input():
         identify_panel(np.zeros((10, 10, 3), np.uint8))
     assert identify_panel(np.zeros((720, 1280, 3), np.uint8)) is None
     assert identify_panel(np.full((720, 1280, 3), 255, np.uint8)) is None
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "amongus_agent", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_solve_task_cli_prints_the_plan_and_exits_1_without_a_panel(tmp_path):
+    import json
+
+    image("task_prime_shields_skeld.png")
+    r = _cli("solve-task", str(SKELD / "task_prime_shields_skeld.png"), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["panel"] == "Prime Shields" and len(out["steps"]) == 5
+    assert all(s["op"] == "click" and len(s["at"]) == 2 for s in out["steps"])
+    r = _cli("solve-task", str(SKELD / "other_task_open.png"), "--json")
+    assert r.returncode == 1 and "no task panel" in r.stderr
+    bad = tmp_path / "x.png"
+    bad.write_text("not an image")
+    r = _cli("solve-task", str(bad), "--json")
+    assert r.returncode == 2 and "x.png" in r.stderr
