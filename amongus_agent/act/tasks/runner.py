@@ -1,0 +1,246 @@
+"""Run a task panel: look, plan, act through an input backend, look again, retry once, give up cleanly.
+
+The runner is the same for every panel: the recogniser says what is open and in what state, the
+planner turns it into steps, and the steps are sent here in screen coordinates (`Frame.to_screen`).
+After a wait-until it looks again and plans the rest; after the steps it captures to confirm the
+panel moved on (closed, or a new state). A panel that does not move on gets one retry; a wrong
+panel, a panel that cannot be read or a spent time budget ends the task with a reason, the panel
+closed (Escape) and every button released, whatever happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ...perception.capture import Frame
+from ...perception.panels import PanelState, read_panel
+from ...perception.panels import distributor as _distributor
+from ...perception.panels import reactor as _reactor
+from ..input.base import InputBackend, InputError
+from ..steps import Click, Drag, Hold, Key, Step, Type, WaitUntil, Watch
+from .plans import NoPlan, plan
+from .rules import Rules, rules_for
+
+log = logging.getLogger(__name__)
+Grab = Callable[[], Frame]
+
+
+@dataclass(slots=True)
+class TaskResult:
+    ok: bool
+    panel: str | None
+    reason: str
+    attempts: int = 0
+    steps: list[Step] = field(default_factory=list)  # what was sent, in image pixels of its frame
+
+
+class GiveUp(Exception):
+    """The flow stops here; the message is the reason the agent records."""
+
+
+class _Run:
+    def __init__(self, grab: Grab, backend: InputBackend, rules: Rules, clock: Callable[[], float],
+                 sleep: Callable[[float], None]) -> None:
+        self.grab, self.backend, self.rules = grab, backend, rules
+        self.clock, self.sleep = clock, sleep
+        self.deadline = clock() + rules.budget_s
+        self.sent: list[Step] = []
+
+    # ---- time
+    def left(self) -> float:
+        return self.deadline - self.clock()
+
+    def check_budget(self, what: str) -> None:
+        if self.left() <= 0:
+            raise GiveUp(f"time budget of {self.rules.budget_s:.0f} s spent ({what})")
+
+    def pause(self, seconds: float) -> None:
+        self.sleep(max(0.0, min(seconds, self.left())))
+
+    # ---- conditions
+    def holds(self, cond: str, frame: Frame, state: PanelState) -> bool:
+        current = read_panel(frame.image, only=state.name)
+        if cond == "closed":
+            return current is None or current.name != state.name
+        if current is None:
+            return False
+        if cond.startswith("aligned:"):
+            i = int(cond.split(":", 1)[1])
+            tol = self.rules.t("align_tolerance_deg", 20.0)
+            return (current.name == _distributor.NAME and i < len(current.info.get("notch_deg", []))
+                    and _distributor.aligned(current, i, tol))
+        if cond == "card_in_slot":
+            return current.state == "slot"
+        return current.state == cond
+
+    def wait_until(self, cond: str, seconds: float, state: PanelState) -> Frame | None:
+        end = self.clock() + min(seconds, max(0.0, self.left()))
+        while True:
+            frame = self.grab()
+            if self.holds(cond, frame, state):
+                return frame
+            if self.clock() >= end:
+                return None
+            self.pause(0.05)
+
+    # ---- steps
+    def do(self, step: Step, frame: Frame, state: PanelState) -> Frame | None:
+        """Send one step; returns a fresh frame when the step ended by looking (a wait), else None."""
+        self.check_budget(step.op)
+        b, to = self.backend, frame.to_screen
+        self.sent.append(step)
+        if isinstance(step, Click):
+            b.click(*to(*step.at))
+            self.pause(self.rules.click_gap_s)
+        elif isinstance(step, Drag):
+            self._drag(step, frame, state)
+        elif isinstance(step, Hold):
+            b.mouse_down(*to(*step.at))
+            try:
+                if step.until:
+                    if self.wait_until(step.until, step.seconds, state) is None and self.left() <= 0:
+                        raise GiveUp(f"held for the whole budget and the panel did not report {step.until!r}")
+                else:
+                    self.pause(step.seconds)
+            finally:
+                b.mouse_up()
+        elif isinstance(step, WaitUntil):
+            got = self.wait_until(step.until, step.seconds, state)
+            if got is None:
+                raise GiveUp(f"waited {step.seconds:.1f} s and the panel never reported {step.until!r}")
+            return got
+        elif isinstance(step, Watch):
+            self._watch(step, frame)
+        elif isinstance(step, Key):
+            b.key(step.key)
+        elif isinstance(step, Type):
+            b.type_text(step.text, interval=0.05)
+        return None
+
+    def _drag(self, step: Drag, frame: Frame, state: PanelState) -> None:
+        b, to = self.backend, frame.to_screen
+        pts = [to(*p) for p in step.path]
+        lengths = [((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5 for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False)]
+        total = sum(lengths) or 1.0
+        b.mouse_down(*pts[0])
+        try:
+            start = self.clock()
+            done = 0.0
+            for (x0, y0), (x1, y1), seg in zip(pts, pts[1:], lengths, strict=False):
+                n = max(2, int(seg / 12))
+                for i in range(1, n + 1):
+                    t = i / n
+                    b.move_mouse(round(x0 + (x1 - x0) * t), round(y0 + (y1 - y0) * t))
+                    # pace by the clock so the whole path takes step.seconds however slow each move is
+                    target = start + step.seconds * (done + seg * t) / total
+                    self.sleep(max(0.0, target - self.clock()))
+                done += seg
+            if step.hold_end > 0:
+                if step.until:
+                    self.wait_until(step.until, step.hold_end, state)
+                else:
+                    self.pause(step.hold_end)
+        finally:
+            b.mouse_up()
+
+    def _watch(self, step: Watch, frame: Frame) -> None:
+        """Record `count` flashes on the watched grid, then press the same cells of the keypad in order."""
+        seen: list[int] = []
+        last: int | None = None
+        end = self.clock() + min(step.seconds, max(0.0, self.left()))
+        rows, cols = step.grid
+        while len(seen) < step.count:
+            if self.clock() >= end:
+                raise GiveUp(f"saw {len(seen)} of {step.count} flashes in {step.seconds:.0f} s")
+            img = self.grab().image
+            cell = _reactor.flash_cell(img, step.region) if (rows, cols) == (3, 3) else None
+            if cell is not None and cell != last:
+                seen.append(cell)
+            last = cell
+            self.sleep(0.02)
+        # the keypad takes input once the sequence is over (its buttons light up)
+        self.pause(self.rules.t("press_gap_s", 0.35))
+        for cell in seen:
+            self.check_budget("repeating the sequence")
+            self.backend.click(*frame.to_screen(*step.buttons[cell]))
+            self.pause(self.rules.t("press_gap_s", 0.35))
+
+
+def _signature(state: PanelState) -> tuple:
+    """What the panel shows, coarsely: a change means the last steps made progress."""
+    return (state.state, repr(sorted((k, v) for k, v in state.info.items() if k in ("round", "lit", "done", "pressed"))),
+            len(state.points.get("red", [])), len(state.points.get("off", [])))
+
+
+def run_task(grab: Grab, backend: InputBackend, *, expect: str | None = None,
+             clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+             budget_s: float | None = None) -> TaskResult:
+    """Do the task whose panel is open; `expect` names the panel the agent meant to open."""
+    frame = grab()
+    state = read_panel(frame.image)
+    if state is None:
+        return TaskResult(False, None, "no task panel this agent knows is on screen")
+    rules = rules_for(state.name)
+    if budget_s is not None:
+        rules.budget_s = budget_s
+    run = _Run(grab, backend, rules, clock, sleep)
+    attempts = 0
+    try:
+        if expect is not None and state.name != expect:
+            raise GiveUp(f"wrong panel: {state.name} is open, expected {expect}")
+        failures = 0
+        while True:
+            run.check_budget("planning")
+            try:
+                steps = plan(state, rules)
+            except NoPlan as exc:
+                raise GiveUp(str(exc)) from None
+            if not steps:
+                if state.state == "done":
+                    return TaskResult(True, state.name, "panel shows the task done", attempts, run.sent)
+                raise GiveUp(f"nothing to do on the {state.name} panel in state {state.state!r}")
+            attempts += 1
+            before = _signature(state)
+            looked = None
+            for step in steps:
+                looked = run.do(step, frame, state)
+                if looked is not None:
+                    break  # a wait ended: look again and plan the rest
+            if looked is not None:
+                frame = looked
+            else:
+                run.pause(rules.settle_s)
+                frame = grab()
+            new = read_panel(frame.image, only=state.name)
+            if new is None:  # closed, or a passing frame (a flash, an animation): look once more to be sure
+                run.pause(rules.settle_s)
+                frame = grab()
+                new = read_panel(frame.image, only=state.name)
+            if new is None or new.name != state.name:
+                return TaskResult(True, state.name, "panel closed", attempts, run.sent)
+            if looked is None and _signature(new) == before:
+                failures += 1
+                if failures > rules.retries:
+                    raise GiveUp(f"the {state.name} panel did not react to {attempts} tries")
+                log.info("%s: no change after the steps, retrying", state.name)
+            state = new
+    except GiveUp as exc:
+        _close(backend)
+        return TaskResult(False, state.name, str(exc), attempts, run.sent)
+    except InputError as exc:
+        _close(backend)
+        return TaskResult(False, state.name, f"input failed: {exc}", attempts, run.sent)
+    finally:
+        backend.release_all()
+
+
+def _close(backend: InputBackend) -> None:
+    """Let go of everything and close the panel (Escape closes task panels in the game)."""
+    backend.release_all()
+    try:
+        backend.key("escape")
+    except InputError as exc:
+        log.warning("could not close the panel: %s", exc)
