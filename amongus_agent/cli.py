@@ -568,6 +568,36 @@ def solve_wires_cmd(
         out.print(f"  {p.color:8s} {p.start} -> {p.end}")
 
 
+@app.command("read-hud")
+def read_hud_cmd(
+    image: Annotated[Path, typer.Argument(help="Screenshot of the game while walking (a task panel may be open).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print {tasks, room, task_bar, buttons, panel}.")] = False,
+) -> None:
+    """Read the HUD: task list, room label, total-tasks bar, lit buttons, open panel; exit 1 if there is none."""
+    from .perception.hud import NotHudError, read_hud
+    from .perception.images import load_image
+
+    try:
+        reading = read_hud(load_image(image))
+    except NotHudError as exc:
+        err.print(f"{image}: {exc}", soft_wrap=True, markup=False)
+        raise typer.Exit(1) from None
+    result = reading.to_json()
+    if as_json:
+        print(json.dumps(result))
+        return
+    if reading.error:
+        err.print(f"{image}: {reading.error}", soft_wrap=True, markup=False)
+    for t in result["tasks"]:
+        where = f"{t['room']}: " if t["room"] else ""
+        steps = f" ({t['step']}/{t['steps']})" if t["steps"] else ""
+        cut = " [partly hidden]" if t["partial"] else ""
+        out.print(f"{where}{t['task'] or '?'}{steps}  {t['state']}{cut}", soft_wrap=True, markup=False)
+    lit = ", ".join(k for k, v in result["buttons"].items() if v) or "none"
+    out.print(f"room: {result['room'] or '-'}   task bar: {result['task_bar']:.0%}   lit: {lit}   "
+              f"panel: {result['panel'] or '-'}", soft_wrap=True, markup=False)
+
+
 @app.command("prompt")
 def prompt_cmd(
     seed: Annotated[int, typer.Option(help="Game seed.")] = 1,
