@@ -29,6 +29,7 @@ from . import (
     swipe,
 )
 from .common import PanelState, Work, working
+from .gate import passes, thumbnail_hsv
 
 Reader = Callable[[Work], PanelState | None]
 
@@ -94,9 +95,19 @@ def read_panel(image: np.ndarray, only: str | None = None) -> PanelState | None:
 
 
 def identify_panel(image: np.ndarray) -> str | None:
-    """Name of the open task panel (e.g. "Unlock Manifolds"), or None: a cheap read of a small copy."""
-    work = working(image)
-    for _, reader in all_readers():
+    """Name of the open task panel (e.g. "Unlock Manifolds"), or None.
+
+    Cheap first: a thumbnail's colour fractions rule out the panels that cannot be there
+    (`gate.py`); only the rest run their recogniser.
+    """
+    if image is None or image.ndim != 3 or min(image.shape[:2]) < 40:
+        raise ValueError("expected a BGR image of at least 40x40 pixels")
+    thumb = thumbnail_hsv(image)
+    work = None
+    for name, reader in all_readers():
+        if not passes(name, thumb):
+            continue
+        work = work or working(image)
         state = reader(work)
         if state is not None:
             return state.name
