@@ -30,6 +30,7 @@ import numpy as np
 
 from ..errors import AmongUsError
 from .palette import vote_body_color
+from .schema import ChatLineOut
 from .tesseract import image_to_data
 
 Box = tuple[int, int, int, int]  # x, y, w, h
@@ -60,6 +61,13 @@ class ChatLine:
     color_share: float  # share of the icon's body pixels that voted for `color` (0..1)
     kind: str = "chat"  # "chat" or "vote"
     confidence: float = 1.0  # 0..1: OCR confidence, lowered when the colour is unsure
+
+
+def lines_out(lines: list[ChatLine]) -> list[ChatLineOut]:
+    """The validated JSON shape of `ocr-chat` (names and text cut to the game's limits)."""
+    return [ChatLineOut(kind="vote" if m.kind == "vote" else "chat", speaker=m.speaker[:64], color=m.color,
+                        text=m.text[:400], is_self=m.is_self, confidence=min(1.0, max(0.0, m.confidence)))
+            for m in lines]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +128,13 @@ def _icon(bubble_img: np.ndarray, white: np.ndarray) -> tuple[Box, bool] | None:
         dark = float((cv2.max(cv2.max(b_, g_), r_)[blob] < 75).mean())
         if dark < 0.06:
             continue  # no outline: not a crewmate (the input box's send arrow)
+        if area < 0.45 * bw * bh:
+            continue  # strokes, not a body: a letter of a sign
+        hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
+        visor = ((hsv[..., 0] >= 85) & (hsv[..., 0] <= 112) & (hsv[..., 1] >= 25) & (hsv[..., 1] <= 170)
+                 & (hsv[..., 2] >= 120))
+        if float(visor[blob].mean()) < 0.02:
+            continue  # every crewmate wears the pale blue visor
         if best is None or area > best[0]:
             best = (area, (x, y, bw, bh), cx > w / 2)
     return None if best is None else (best[1], best[2])
@@ -175,19 +190,22 @@ def find_bubbles(image: np.ndarray) -> list[Bubble]:
     wh = work.shape[0]
     white = _white_mask(work)
     n, _, stats, _ = cv2.connectedComponentsWithStats(white, connectivity=4)
-    boxes = []
+    boxes, others = [], []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
-        if h < 0.045 * wh or w < 0.5 * wh or w < 3.2 * h or area < 0.5 * w * h:
+        if h >= 0.045 * wh and w >= 0.15 * wh and area >= 0.5 * w * h:
+            others.append((x, y, w, h))
+        if h < 0.045 * wh or w < 0.55 * wh or w < 3.2 * h or area < 0.5 * w * h:
             continue
         boxes.append((x, y, w, h))
-    # chat is one column: a box with another box beside it (same rows, other columns) is a voting plate
+
+    # chat is one column: a box with a white box of its height beside it is a voting plate, not a bubble
     def beside(a: Box, b: Box) -> bool:
         overlap_y = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-        overlap_x = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-        return overlap_y > 0.5 * min(a[3], b[3]) and overlap_x < 0.2 * min(a[2], b[2])
+        gap_x = max(a[0], b[0]) - min(a[0] + a[2], b[0] + b[2])
+        return overlap_y > 0.6 * min(a[3], b[3]) and 0.6 * a[3] < b[3] < 1.6 * a[3] and gap_x > 0
 
-    boxes = [a for a in boxes if not any(beside(a, b) for b in boxes if b is not a)]
+    boxes = [a for a in boxes if not any(beside(a, b) for b in others if b != a)]
     out: list[Bubble] = []
     for x, y, w, h in boxes:
         # full-resolution geometry from here on: the bubble's own white extent near the coarse box
@@ -213,22 +231,24 @@ def find_bubbles(image: np.ndarray) -> list[Bubble]:
 
 
 def find_chat_input(image: np.ndarray) -> Box | None:
-    """The chat's text box: the wide white box without an icon below the lowest bubble (full-frame box)."""
+    """The chat's text box (full-frame box): a wide white box without an icon, below every bubble.
+
+    With no message yet it is the lowest such box in the lower half of the screen.
+    """
     bubbles = find_bubbles(image)
-    if not bubbles:
-        return None
     H, W = image.shape[:2]
     f = max(1, int(np.ceil(H / _MAX_WORK_H)))
     work = cv2.resize(image, (W // f, H // f), interpolation=cv2.INTER_AREA) if f > 1 else image
     wh = work.shape[0]
-    low = max(b.box[1] + b.box[3] for b in bubbles) // f
+    low = max(b.box[1] + b.box[3] for b in bubbles) // f - 2 if bubbles else wh // 2
     n, _, stats, _ = cv2.connectedComponentsWithStats(_white_mask(work), connectivity=4)
     best = None
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
-        if y >= low - 2 and w > 0.5 * wh and w > 3 * h and h > 0.03 * wh and (best is None or y < best[1]):
-            best = (x, y, w, h)
-    return None if best is None else tuple(v * f for v in best)  # type: ignore[return-value]
+        if y >= low and w > 0.55 * wh and w > 3 * h and h > 0.03 * wh and area > 0.5 * w * h:
+            if best is None or (y < best[1] if bubbles else y > best[1]):
+                best = (x, y, w, h)
+    return None if best is None else (best[0] * f, best[1] * f, best[2] * f, best[3] * f)
 
 
 def _bands(ink: np.ndarray, line_h: float) -> list[tuple[int, int]]:
@@ -346,7 +366,10 @@ def _outlined_fill(gray: np.ndarray, threshold: int = 145) -> np.ndarray:
     size = np.bincount(lab.ravel(), minlength=n)
     keep = near >= 0.5 * size
     keep[0] = False
-    out = keep[lab]
+    # a fill joined to a counter through a gap in the inner outline: its pixels near the outside only
+    joined = (near > 0) & ~keep
+    joined[0] = False
+    out = keep[lab] | (joined[lab] & fill)
     # marks too small to hold any fill (an i's dot, a full stop) are all outline: they are ink as they are
     solid = ink[1:-1, 1:-1]
     m, marks = cv2.connectedComponents(solid, connectivity=8)

@@ -95,12 +95,14 @@ def nearest_player_color(rgb: tuple[float, float, float]) -> tuple[str, float]:
     return _NAMES[i], float(d[i])
 
 
-def vote_body_color(pixels_bgr: np.ndarray, max_distance: float = 22.0, *, detail: bool = False):
+def vote_body_color(pixels_bgr: np.ndarray, max_distance: float = 22.0, *, min_lightness: float = 20.0,
+                    detail: bool = False):
     """The player colour most of these pixels belong to, and the share of votes it won.
 
     Each pixel votes for the colour whose main or shadow tone is nearest in Lab, if within
     `max_distance`; visor pixels and pixels near no tone (outline, highlights, hats drawn over the
-    body, cracks) abstain, and so do near-black pixels (the outline blurred into the body). The
+    body, cracks) abstain, and so do near-black pixels (L* under `min_lightness`: the outline blurred
+    into the body). The
     share (winner's votes over the winner's and the runner-up's) tells how sure the answer is: a
     hat or a sticker covering the body lowers it.
     """
@@ -113,7 +115,7 @@ def vote_body_color(pixels_bgr: np.ndarray, max_distance: float = 22.0, *, detai
     d = np.linalg.norm(lab[:, None, :] - _PROTO_LAB[None, :, :], axis=2)
     best = np.argmin(d, axis=1)
     # near-black pixels are the outline or its blur into the body: they abstain (black's main tone is lighter)
-    ok = (d[np.arange(len(best)), best] <= max_distance) & (lab[:, 0] > 20 * 255 / 100)  # L* > 20
+    ok = (d[np.arange(len(best)), best] <= max_distance) & (lab[:, 0] > min_lightness * 255 / 100)
     labels = _PROTO_LABEL[best[ok]]
     labels = labels[labels >= 0]
     if labels.size == 0:

@@ -18,19 +18,22 @@ Everything is found relative to what is seen, at any resolution:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 import cv2
 import numpy as np
 
 from ..errors import AmongUsError
-from .chat_ocr import _outlined_fill
+from .chat_ocr import _outlined_fill, _pick_name
 from .palette import vote_body_color
+from .schema import PlateOut, TargetOut, VotingOut
 from .tesseract import image_to_data
 
 Box = tuple[int, int, int, int]  # x, y, w, h
 MIN_SHARE = 0.65  # below this (winner's votes over winner's and runner-up's) a plate's colour is withheld
 _GAP = 24
 _MAX_WORK_H = 720
+MIN_LIGHTNESS = 16.0  # after the levels are stretched, darker pixels are outline or crack shade
 
 
 class VotingImageError(AmongUsError):
@@ -58,8 +61,21 @@ class VotingScreen:
     stage: str  # "voting" or "results"
     plates: list[Plate]
     skip: Box | None
-    confirm: tuple[int, int] | None  # centre of the green confirm button, when a target is selected
+    confirm: Box | None  # the green confirm button, when a target is selected
     title: str
+
+    def to_out(self) -> VotingOut:
+        """The validated JSON shape of `read-voting` (boxes as x0, y0, x1, y1)."""
+        def corners(b: Box) -> tuple[int, int, int, int]:
+            return (b[0], b[1], b[0] + b[2], b[1] + b[3])
+
+        def target(b: Box | None) -> TargetOut | None:
+            return None if b is None else TargetOut(box=corners(b), click=(b[0] + b[2] // 2, b[1] + b[3] // 2))
+
+        plates = [PlateOut(color=p.color, name=p.name[:64], alive=p.alive, voted=p.voted, reporter=p.reporter,
+                           box=corners(p.box), click=p.click) for p in self.plates]
+        return VotingOut(stage=self.stage, plates=plates, skip=target(self.skip),  # type: ignore[arg-type]
+                         confirm=target(self.confirm))
 
 
 def _split_min_max(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,22 +88,28 @@ def _plate_masks(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     spread = cv2.subtract(mx, mn)
     light = ((mn >= 215) & (spread < 30)).astype(np.uint8)
     grey = ((mn >= 110) & (mx <= 185) & (spread < 22)).astype(np.uint8)
+    # plates' lower edges and cracks' shading are thin grey lines: not plates, and they would join rows
+    k = max(3, round(0.03 * image.shape[0]))
+    grey = cv2.morphologyEx(grey, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8))
     return light, grey
 
 
-def _pieces(mask: np.ndarray, H: int) -> list[Box]:
+def _pieces(mask: np.ndarray, H: int, strict: bool = True) -> list[Box]:
+    """Plate-sized light (or grey) regions, closed over thin gaps; `strict=False` keeps broken ones too."""
     k = max(3, round(0.012 * H))
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=4)
     out = []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
-        if 0.075 * H <= h <= 0.14 * H and 0.12 * H <= w <= 0.85 * H and area > 0.5 * w * h:
+        if strict and 0.075 * H <= h <= 0.14 * H and 0.12 * H <= w <= 0.85 * H and area > 0.5 * w * h:
+            out.append((x, y, w, h))
+        elif not strict and 0.05 * H <= h <= 0.16 * H and 0.06 * H <= w <= 0.85 * H and area > 0.35 * w * h:
             out.append((x, y, w, h))
     return out
 
 
-def _grid(pieces: list[tuple[Box, bool]], H: int) -> list[tuple[Box, bool]]:
+def _grid(pieces: list[tuple[Box, bool]], H: int, loose: list[tuple[Box, bool]]) -> list[tuple[Box, bool]]:
     """Plates from pieces: same right edge = same column; a column's left edge is its leftmost piece's.
 
     Needs at least two plates in a column (a lone light box is a button or a sign, not a tablet).
@@ -123,8 +145,8 @@ def _grid(pieces: list[tuple[Box, bool]], H: int) -> list[tuple[Box, bool]]:
             for ob, _ in other:
                 if any(abs(b[1] - ob[1]) < 0.5 * height for b, _ in rows):
                     continue
-                for b, a in pieces:
-                    if (abs(b[1] - ob[1]) < 0.3 * height and abs(b[3] - height) <= 0.25 * height
+                for b, a in loose:
+                    if (abs(b[1] - ob[1]) < 0.3 * height and abs(b[3] - height) <= 0.35 * height
                             and b[0] >= right - width - tol and b[0] + b[2] <= right + tol):
                         rows.append(((b[0], b[1], b[2], b[3]), a))
                         break
@@ -143,7 +165,7 @@ def _icon_color(image: np.ndarray, plate: Box) -> tuple[str | None, float]:
     outvote what a hat's brim or a skin adds.
     """
     x, y, w, h = plate
-    region = image[y + int(0.15 * h) : y + int(0.95 * h), x + int(0.04 * h) : x + int(1.0 * h)].astype(np.float32)
+    region = image[y + int(0.25 * h) : y + int(0.95 * h), x + int(0.04 * h) : x + int(1.0 * h)].astype(np.float32)
     ground = image[y + int(0.6 * h) : y + int(0.9 * h), x + int(0.6 * w) : x + int(0.7 * w)].reshape(-1, 3)
     if region.size == 0 or ground.size == 0:
         return None, 0.0
@@ -162,7 +184,7 @@ def _icon_color(image: np.ndarray, plate: Box) -> tuple[str | None, float]:
     keep = ~(rim | visor)
     if keep.sum() < 0.08 * h * h:
         return None, 0.0  # too little of the body shows
-    return vote_body_color(reg[keep], 60.0)
+    return vote_body_color(reg[keep], 60.0, min_lightness=MIN_LIGHTNESS)
 
 
 def _reporter(image: np.ndarray, plate: Box) -> bool:
@@ -185,8 +207,20 @@ def _reporter(image: np.ndarray, plate: Box) -> bool:
     return False
 
 
-def _voted(image: np.ndarray, plate: Box) -> bool:
-    """The "I VOTED" sticker on the icon's lower left: white and red on a small round badge."""
+def _inside(small: Box | None, big: Box) -> bool:
+    if small is None:
+        return False
+    cx, cy = small[0] + small[2] / 2, small[1] + small[3] / 2
+    return big[0] <= cx <= big[0] + big[2] and big[1] <= cy <= big[1] + big[3]
+
+
+def _voted(image: np.ndarray, plate: Box, color: str | None) -> bool:
+    """The "I VOTED" sticker on the icon's lower left: white and red on a small round badge.
+
+    On a red-toned body the badge cannot be told from the body: reported as not voted.
+    """
+    if color in (None, "red", "coral", "maroon", "rose", "pink"):
+        return False
     x, y, w, h = plate
     region = image[y + h // 2 : y + h, x : x + int(0.6 * h)]
     if region.size == 0:
@@ -217,78 +251,100 @@ def _skip_button(image: np.ndarray, plates: list[Plate], H: int) -> Box | None:
     return None
 
 
-def find_confirm_button(image: np.ndarray, plate: Box) -> tuple[int, int] | None:
-    """Centre of the green confirm button on a selected plate (searched on the plate's right half)."""
+def _confirm_box(image: np.ndarray, plate: Box) -> Box | None:
+    """The green confirm button on a selected plate (searched on the plate's right half), as a box."""
     x, y, w, h = plate
     x0 = x + w // 2
+    if w < 4 or h < 4:
+        return None
     hsv = cv2.cvtColor(image[y : y + h, x0 : x + w], cv2.COLOR_BGR2HSV)
     green = cv2.inRange(hsv, (45, 120, 80), (80, 255, 255))
-    n, _, stats, cents = cv2.connectedComponentsWithStats(green, connectivity=8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(green, connectivity=8)
     if n <= 1:
         return None
     i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     if stats[i, cv2.CC_STAT_AREA] < 0.1 * h * h:
         return None
-    return (x0 + int(cents[i][0]), y + int(cents[i][1]))
+    bx, by, bw, bh = (int(v) for v in stats[i, :4])
+    return (x0 + bx, y + by, bw, bh)
+
+
+def find_confirm_button(image: np.ndarray, plate: Box) -> tuple[int, int] | None:
+    """Centre of the green confirm button on a selected plate, or None when it is not shown."""
+    box = _confirm_box(image, plate)
+    return None if box is None else (box[0] + box[2] // 2, box[1] + box[3] // 2)
 
 
 def _read_texts(image: np.ndarray, plates: list[Box], title: Box | None, skip: Box | None) -> tuple[list[str], str, str]:
-    """Names (one per plate), the title and the skip label, in ONE Tesseract run."""
+    """Names (one per plate), the title and the skip label, in ONE Tesseract run.
+
+    Names and the title are white letters with a dark outline: each is read as drawn and as the
+    outline's fill (`chat_ocr._outlined_fill`), and the surer reading is kept (`chat_ocr._pick_name`).
+    """
     gray_all = _split_min_max(image)[0]
-    crops: list[np.ndarray] = []
+    regions: list[np.ndarray | None] = []
     for x, y, w, h in plates:
-        x0, x1 = x + int(1.05 * h), x + int(0.75 * w)
-        crop = gray_all[y + int(0.05 * h) : y + int(0.5 * h), x0:x1]
-        crops.append(crop)
-    extra = []
+        regions.append(gray_all[y + int(0.05 * h) : y + int(0.5 * h), x + int(1.05 * h) : x + int(0.75 * w)])
     for box in (title, skip):
-        if box is None:
-            extra.append(None)
-            continue
-        x, y, w, h = box
-        extra.append(gray_all[y : y + h, x : x + w])
-    target = 30
-    pieces = []
-    for c in crops + [e for e in extra if e is not None]:
-        if c.size == 0 or c.shape[0] < 3:
-            pieces.append(np.full((target, target), 255, np.uint8))
+        regions.append(None if box is None else gray_all[box[1] : box[1] + box[3], box[0] : box[0] + box[2]])
+    pieces: list[tuple[int, bool, np.ndarray]] = []  # (item, is the fill, image)
+    for item, c in enumerate(regions):
+        if c is None or c.size == 0 or c.shape[0] < 3:
             continue
         ink = c < 150
         rows = np.flatnonzero(ink.sum(axis=1) > 0)
         cols = np.flatnonzero(ink.sum(axis=0) > 0)
         if rows.size == 0:
-            pieces.append(np.full((target, target), 255, np.uint8))
             continue
         pad = max(1, (rows[-1] - rows[0]) // 6)
         c = c[max(0, rows[0] - pad) : rows[-1] + pad + 1, max(0, cols[0] - pad) : cols[-1] + pad + 1]
-        s = target / max(3, c.shape[0])
+        s = 36 / max(3, c.shape[0])
         c = cv2.resize(c, None, fx=s, fy=s, interpolation=cv2.INTER_LANCZOS4 if s > 1 else cv2.INTER_AREA)
         c = cv2.normalize(c, None, 0, 255, cv2.NORM_MINMAX)
-        pieces.append(_outlined_fill(c))
-    width = max(p.shape[1] for p in pieces) + 2 * _GAP
-    sheet = np.full((sum(p.shape[0] + _GAP for p in pieces) + _GAP, width), 255, np.uint8)
-    spans, y = [], _GAP
-    for p in pieces:
-        sheet[y : y + p.shape[0], _GAP : _GAP + p.shape[1]] = p
-        spans.append((y, y + p.shape[0]))
-        y += p.shape[0] + _GAP
-    data = image_to_data(sheet)
-    words: list[list[tuple[int, str]]] = [[] for _ in pieces]
-    for i, word in enumerate(data["text"]):
-        word = word.strip()
-        if not word or float(data["conf"][i]) < 0:
-            continue
-        cy = data["top"][i] + data["height"][i] / 2
-        for k, (a, z) in enumerate(spans):
-            if a - _GAP / 2 <= cy < z + _GAP / 2:
-                words[k].append((data["left"][i], word))
-                break
-    texts = [" ".join(w for _, w in sorted(ws)) for ws in words]
-    names = texts[: len(plates)]
-    rest = texts[len(plates) :]
-    title_text = rest.pop(0) if title is not None else ""
-    skip_text = rest.pop(0) if skip is not None else ""
-    return names, title_text, skip_text
+        pieces.append((item, False, c))
+        filled = _outlined_fill(c)
+        if filled is not c:
+            pieces.append((item, True, filled))
+    texts: list[str] = [""] * len(regions)
+    if pieces:
+        width = max(p.shape[1] for _, _, p in pieces) + 2 * _GAP
+        sheet = np.full((sum(p.shape[0] + _GAP for _, _, p in pieces) + _GAP, width), 255, np.uint8)
+        spans, y = [], _GAP
+        for _, _, p in pieces:
+            sheet[y : y + p.shape[0], _GAP : _GAP + p.shape[1]] = p
+            spans.append((y, y + p.shape[0]))
+            y += p.shape[0] + _GAP
+        data = image_to_data(sheet)
+        words: list[list[tuple[int, str, float]]] = [[] for _ in pieces]
+        for i, word in enumerate(data["text"]):
+            word = word.strip()
+            conf = float(data["conf"][i])
+            if not word or conf < 0:
+                continue
+            cy = data["top"][i] + data["height"][i] / 2
+            for k, (a, z) in enumerate(spans):
+                if a - _GAP / 2 <= cy < z + _GAP / 2:
+                    words[k].append((data["left"][i], word, conf))
+                    break
+        best: dict[int, tuple[str, float, bool]] = {}
+        for (item, fill, _), ws in zip(pieces, words, strict=True):
+            if not ws:
+                continue
+            ws.sort()
+            got = (" ".join(w for _, w, _ in ws), float(np.mean([c for _, _, c in ws])), fill)
+            best[item] = _pick_name(best.get(item), got, fill)
+        for item, (text, _, _) in best.items():
+            texts[item] = text.strip(" '‘’\"|,.")
+    n = len(plates)
+    return texts[:n], texts[n], texts[n + 1]
+
+
+def _stage(title: str) -> str:
+    """"results" when the title reads more like "Voting Results" than "Who Is The Impostor?"."""
+    letters = "".join(ch for ch in title.lower() if ch.isalpha())
+    results = SequenceMatcher(None, letters, "votingresults").ratio()
+    voting = SequenceMatcher(None, letters, "whoistheimpostor").ratio()
+    return "results" if results > voting and results >= 0.5 else "voting"
 
 
 def read_voting(image: np.ndarray) -> VotingScreen | None:
@@ -308,14 +364,15 @@ def read_voting(image: np.ndarray) -> VotingScreen | None:
 
     return VotingScreen(screen.stage, [replace(p, box=up(p.box)) for p in screen.plates],
                         up(screen.skip) if screen.skip else None,
-                        (screen.confirm[0] * f, screen.confirm[1] * f) if screen.confirm else None, screen.title)
+                        up(screen.confirm) if screen.confirm else None, screen.title)
 
 
 def _read(image: np.ndarray) -> VotingScreen | None:
     H = image.shape[0]
     light, grey = _plate_masks(image)
     pieces = [(b, True) for b in _pieces(light, H)] + [(b, False) for b in _pieces(grey, H)]
-    grid = _grid(pieces, H)
+    loose = [(b, True) for b in _pieces(light, H, False)] + [(b, False) for b in _pieces(grey, H, False)]
+    grid = _grid(pieces, H, loose)
     if len(grid) < 2:
         return None
     boxes = [b for b, _ in grid]
@@ -335,17 +392,17 @@ def _read(image: np.ndarray) -> VotingScreen | None:
     names, title_text, skip_text = _read_texts(image, boxes, title, skip)
     if skip is not None and "SKIP" not in skip_text.upper().replace(" ", ""):
         skip = None
-    stage = "results" if "RESULT" in title_text.upper() else "voting"
-    plates = []
-    for (box, alive, color, share), name in zip(plates_raw, names, strict=True):
-        plates.append(Plate(box, color, round(share, 3), name, alive, _voted(image, box) if alive else False,
-                            _reporter(image, box)))
+    stage = _stage(title_text)
     confirm = None
     if stage == "voting":
-        for box in [p.box for p in plates if p.alive] + ([skip] if skip else []):
-            confirm = find_confirm_button(image, box)
+        for box in [b for b, a, _, _ in plates_raw if a] + ([skip] if skip else []):
+            confirm = _confirm_box(image, box)
             if confirm is not None:
                 break
+    plates = []
+    for (box, alive, color, share), name in zip(plates_raw, names, strict=True):
+        plates.append(Plate(box, color, round(share, 3), name, alive, _voted(image, box, color) if alive else False,
+                            _reporter(image, box) if not _inside(confirm, box) else False))
     return VotingScreen(stage, plates, skip, confirm, title_text)
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .meeting import ChatMessage
 from ..palette import PLAYER_COLORS
+from .meeting import ChatMessage
 
 NAMES = ("Nova", "Pixel", "Jumbo", "Kai", "Ren", "Mochi", "Toast", "Zed", "Luna", "Otto", "Vex", "Bean",
          "Captain", "Blu3", "Ace", "Wren", "Fig", "Hex", "Sparky", "Dot", "Moss", "Juno", "Pip", "Rook")

@@ -50,10 +50,11 @@ def draw_icon(img: np.ndarray, x: float, y: float, d: float, color: str, ghost: 
     grow = lw * 0.9
     for x0, y0, x1, y1, r in parts + legs + [body]:
         _rounded(img, x0 + grow, y0 + grow, x1 - grow, y1 - grow, max(1.0, r - grow), shadow)
+    # the main tone over most of each part, the shadow showing along the back and bottom edges
     bx0, by0, bx1, by1, br = body
-    _rounded(img, bx0 + 2.2 * grow, by0 + grow, bx1 - grow, by1 - 2.2 * grow, max(1.0, br - grow), main)
-    for x0, y0, x1, y1, r in legs:  # legs: main tone on their front
-        _rounded(img, x0 + 2 * grow, y0 + grow, x1 - grow, y1 - 2 * grow, max(1.0, r - grow), main)
+    _rounded(img, bx0 + 1.6 * grow, by0 + grow, bx1 - grow, by1 - 1.8 * grow, max(1.0, br - grow), main)
+    for x0, y0, x1, y1, r in parts + legs:
+        _rounded(img, x0 + 1.6 * grow, y0 + grow, x1 - grow, y1 - 1.8 * grow, max(1.0, r - grow), main)
     # the visor, upper right
     _rounded(img, x + 0.46 * d, y + 0.2 * d, x + 0.97 * d, y + 0.46 * d, 0.12 * d, OUTLINE)
     _rounded(img, x + 0.46 * d + grow, y + 0.2 * d + grow, x + 0.97 * d - grow, y + 0.46 * d - grow,
