@@ -13,6 +13,7 @@ shift the HUD, so the reader cannot lean on the 1080p pixel positions.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -129,6 +130,20 @@ TRUTH: dict[str, tuple[list[tuple[str, str]], str | None, float, bool, bool, boo
 }
 TRUTH["task_start_reactor_waiting.png"] = TRUTH["task_start_reactor.png"]  # same moment, keypad lit
 RUSSIAN = "task_fuel_engines.png"
+# the panel open on each screen, by eye (named by perception.panels, Fix Wiring by perception.wires)
+PANELS = {
+    "other_task_open.png": None, "sabotage_fix_lights.png": "Fix Lights",
+    "sabotage_reactor_meltdown.png": "Reactor Meltdown", "task_align_engine.png": "Align Engine Output",
+    "task_calibrate_distributor.png": "Calibrate Distributor", "task_chart_course.png": "Chart Course",
+    "task_divert_power_1.png": "Divert Power", "task_divert_power_2.png": "Accept Diverted Power",
+    "task_download_data.png": "Download Data", "task_empty_garbage.png": "Empty Garbage",
+    "task_fix_wiring.png": "Fix Wiring", "task_fuel_engines.png": "Fuel Engines",
+    "task_inspect_sample.png": "Inspect Sample", "task_inspect_sample_select_anomaly.png": "Inspect Sample",
+    "task_prime_shields_skeld.png": "Prime Shields", "task_stabilize_steering.png": "Stabilize Steering",
+    "task_start_reactor.png": "Start Reactor", "task_start_reactor_waiting.png": "Start Reactor",
+    "task_swipe_card.png": "Swipe Card", "task_unlock_manifolds.png": "Unlock Manifolds",
+    "task_upload_data.png": "Upload Data",
+}
 ROOM_NAMES = {"O2": "Oxygen"}
 
 
@@ -209,6 +224,13 @@ def test_truth_covers_every_english_screen():
 @pytest.mark.parametrize("name", sorted(TRUTH))
 def test_reads_real_hud_at_1080p(screens, name):
     assert _check(screens[name], name, "1080p") == []
+
+
+@pytest.mark.skipif(importlib.util.find_spec("amongus_agent.perception.panels") is None,
+                    reason="the panel recognisers (perception.panels) are not installed")
+def test_names_the_open_panel_on_every_screen():
+    got = {name: read_hud(cv2.imread(str(SKELD / name))).to_json()["panel"] for name in PANELS}
+    assert got == PANELS
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (2560, 1440), (3840, 2160)])

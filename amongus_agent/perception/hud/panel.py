@@ -3,7 +3,8 @@
 Every task and sabotage panel of the game opens with a round close button (light disc, dark ring,
 dark X) at its top left corner, about 1.3 times as tall as the total-tasks bar. The button is the one
 mark all panels share, so it is what this module looks for; naming the panel is left to
-`perception.panels.identify_panel` (one recogniser per panel) when that package is present.
+`perception.panels.identify_panel` (one recogniser per panel) when that package is present, and to
+`perception.wires.solve_wiring` for Fix Wiring.
 """
 
 from __future__ import annotations
@@ -53,9 +54,15 @@ def find_close_button(image: np.ndarray, bar: TaskBar) -> CloseButton | None:
 
 
 def panel_name(image: np.ndarray) -> str | None:
-    """The open panel's name from the per-panel recognisers, or None when they are not installed."""
+    """The open panel's name: the per-panel recognisers first, then the Fix Wiring solver; None if unnamed."""
     try:
-        from ..panels import identify_panel  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return identify_panel(image)
+        from ..panels import identify_panel
+    except ImportError:  # the recognisers are optional: the HUD then says only that a panel is open
+        identify_panel = None
+    name = identify_panel(image) if identify_panel is not None else None
+    if name is None:
+        from ..wires import solve_wiring
+
+        if solve_wiring(image) is not None:
+            name = "Fix Wiring"
+    return name
