@@ -33,7 +33,8 @@ Box = tuple[int, int, int, int]  # x, y, w, h
 MIN_SHARE = 0.65  # below this (winner's votes over winner's and runner-up's) a plate's colour is withheld
 _GAP = 24
 _MAX_WORK_H = 720
-MIN_LIGHTNESS = 16.0  # after the levels are stretched, darker pixels are outline or crack shade
+MIN_LIGHTNESS = 16.0
+BODY_PART = 0.5  # regions at least this share of the largest one count as the body  # after the levels are stretched, darker pixels are outline or crack shade
 
 
 class VotingImageError(AmongUsError):
@@ -165,7 +166,7 @@ def _icon_color(image: np.ndarray, plate: Box) -> tuple[str | None, float]:
     outvote what a hat's brim or a skin adds.
     """
     x, y, w, h = plate
-    region = image[y + int(0.25 * h) : y + int(0.95 * h), x + int(0.04 * h) : x + int(1.0 * h)].astype(np.float32)
+    region = image[y + int(0.25 * h) : y + int(0.95 * h), x + int(0.4 * h) : x + int(1.0 * h)].astype(np.float32)
     ground = image[y + int(0.6 * h) : y + int(0.9 * h), x + int(0.6 * w) : x + int(0.7 * w)].reshape(-1, 3)
     if region.size == 0 or ground.size == 0:
         return None, 0.0
@@ -182,7 +183,14 @@ def _icon_color(image: np.ndarray, plate: Box) -> tuple[str | None, float]:
     k = max(1, round(h / 36))
     rim = cv2.dilate((plate_px | dark).astype(np.uint8), np.ones((2 * k + 1, 2 * k + 1), np.uint8)) > 0
     keep = ~(rim | visor)
-    if keep.sum() < 0.08 * h * h:
+    # the body is the largest region inside the outline; a hat, a crack's shaded edge or a pet are apart
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8), connectivity=4)
+    if n <= 1:
+        return None, 0.0
+    areas = stats[:, cv2.CC_STAT_AREA].copy()
+    areas[0] = 0
+    keep = (areas >= max(BODY_PART * areas.max(), 1))[labels]  # the body, also where a crack cuts it in parts
+    if keep.sum() < 0.04 * h * h:
         return None, 0.0  # too little of the body shows
     return vote_body_color(reg[keep], 60.0, min_lightness=MIN_LIGHTNESS)
 
