@@ -33,8 +33,8 @@ Box = tuple[int, int, int, int]  # x, y, w, h
 MIN_SHARE = 0.65  # below this (winner's votes over winner's and runner-up's) a plate's colour is withheld
 _GAP = 24
 _MAX_WORK_H = 720
-MIN_LIGHTNESS = 16.0
-BODY_PART = 0.5  # regions at least this share of the largest one count as the body  # after the levels are stretched, darker pixels are outline or crack shade
+MIN_LIGHTNESS = 16.0  # L*: after the levels are stretched, darker pixels are outline or crack shade
+BODY_PART = 0.5  # regions at least this share of the largest one count as the body
 
 
 class VotingImageError(AmongUsError):
