@@ -298,3 +298,30 @@ def test_truth_lines_parse_back():
                                         "steps": 2}))
     assert _render({"kind": "task", "room": "Oxygen", "task": "Empty Chute", "step": 0, "steps": 2}) == \
         "O2: Empty Chute (0/2)"
+
+
+def test_line_cache_skips_ocr_of_lines_read_before(screens, monkeypatch):
+    from amongus_agent.perception.hud import task_list
+    from amongus_agent.perception.hud.task_list import LineCache
+
+    image = screens["task_swipe_card.png"]
+    cache = LineCache()
+    first = read_hud(image, cache).to_json()
+    calls = []
+    real = task_list.image_to_data
+    monkeypatch.setattr(task_list, "image_to_data", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = read_hud(image, cache).to_json()
+    assert again == first and calls == []
+    # a changed line (the list redrawn with one line gone) is read again; the others come from the cache
+    shifted = image.copy()
+    bar_bottom = 88
+    shifted[bar_bottom + 30 : bar_bottom + 70, 20:900] = shifted[bar_bottom + 75 : bar_bottom + 115, 20:900]
+    read_hud(shifted, cache)
+    assert len(calls) == 1
+
+
+def test_too_small_hud_says_so_instead_of_an_empty_list(screens):
+    small = cv2.resize(screens["other_task_open.png"], (640, 360), interpolation=cv2.INTER_AREA)
+    got = read_hud(small).to_json()
+    assert got["tasks"] == [] and "too small" in got["error"]
+    assert got["buttons"]["use"] is True and got["panel"] is None

@@ -17,8 +17,10 @@ from .buttons import read_buttons
 from .layout import layout_from_bar
 from .panel import CloseButton, find_close_button, panel_name
 from .room_label import find_room_label, label_crop, room_from_text
-from .task_list import LINE_PX, ListLine, find_lines, line_crops, ocr_lines, to_lines
+from .task_list import LINE_PX, LineCache, ListLine, find_lines, line_crops, ocr_lines, to_lines
 from .taskbar import TaskBar, find_task_bar
+
+_MIN_BAR_PX = 30  # below this (smaller than 720p) the list's letters are too small for OCR
 
 
 class NotHudError(AmongUsError):
@@ -69,7 +71,13 @@ def _language_error(lines: list[ListLine]) -> str | None:
     return None
 
 
-def read_hud(image: np.ndarray) -> HudReading:
+def read_hud(image: np.ndarray, cache: LineCache | None = None, *, name_panel: bool = True) -> HudReading:
+    """Read the HUD of one frame.
+
+    `cache` (kept by the caller across frames) skips the OCR of task lines and room labels read
+    before: while walking, the list changes a few times a minute, so most frames cost no OCR.
+    `name_panel=False` only says whether a panel is open, without running the panel recognisers.
+    """
     if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3:
         raise HudImageError("expected a colour (BGR) image")
     bar = find_task_bar(image)
@@ -81,11 +89,14 @@ def read_hud(image: np.ndarray) -> HudReading:
     label_box = find_room_label(image, layout)
     if label_box is not None:
         crops.append(label_crop(image, label_box, LINE_PX))
-    texts = ocr_lines(crops)
+    texts = ocr_lines(crops, cache)
     room = room_from_text(texts[-1]) if label_box is not None else None
     lines = to_lines(bands, texts[: len(bands)])
     error = _language_error(lines)
+    if bar.height < _MIN_BAR_PX:
+        error = (f"the HUD is too small to read the task list (total-tasks bar {bar.height} px tall, "
+                 f"{_MIN_BAR_PX} needed: about 720p)")
     button = find_close_button(image, bar)
-    name = panel_name(image) if button is not None else None
+    name = panel_name(image) if button is not None and name_panel else None
     return HudReading(bar, tuple(lines), room, read_buttons(image, layout), button is not None, name, button, error,
                       tuple(ln.parsed.text for ln in lines if ln.parsed.kind == "unreadable"))

@@ -192,8 +192,43 @@ def _crop(image: np.ndarray, band: _Band, bar_h: int) -> np.ndarray:
     return cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
 
 
-def ocr_lines(crops: list[np.ndarray]) -> list[str]:
-    """Text of each line crop, from ONE Tesseract run over a sheet stacking them."""
+class LineCache:
+    """Text of line crops read before, so a task list that did not change costs no OCR.
+
+    Keyed by a coarse binary thumbnail of the crop (a few flickering pixels of the scene behind the
+    translucent list do not change it; a changed digit or colour does). Bounded: oldest out first.
+    """
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._items: dict[bytes, str] = {}
+        self._max = max_entries
+
+    @staticmethod
+    def key(crop: np.ndarray) -> bytes:
+        h = 16
+        w = max(1, round(crop.shape[1] * h / crop.shape[0]))
+        thumb = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA) < 160
+        return w.to_bytes(2, "little") + np.packbits(thumb).tobytes()
+
+    def get(self, crop: np.ndarray) -> str | None:
+        return self._items.get(self.key(crop))
+
+    def put(self, crop: np.ndarray, text: str) -> None:
+        if len(self._items) >= self._max:
+            self._items.pop(next(iter(self._items)))
+        self._items[self.key(crop)] = text
+
+
+def ocr_lines(crops: list[np.ndarray], cache: LineCache | None = None) -> list[str]:
+    """Text of each line crop, from ONE Tesseract run over a sheet stacking the crops not cached."""
+    if cache is not None:
+        known = [cache.get(c) for c in crops]
+        todo = [i for i, k in enumerate(known) if k is None]
+        fresh = ocr_lines([crops[i] for i in todo]) if todo else []
+        for i, text in zip(todo, fresh, strict=True):
+            cache.put(crops[i], text)
+            known[i] = text
+        return [k or "" for k in known]
     if not crops:
         return []
     width = max(c.shape[1] for c in crops) + 2 * _GAP
