@@ -6,10 +6,12 @@ Everything is found relative to what is seen, at any resolution:
   in two columns; cracks in the tablet's glass and the icons that overhang a plate break its light
   area into pieces, so the pieces are closed over small gaps and grouped by their right edge (never
   covered) and their rows, and each plate's left edge is the column's;
-- a plate's colour is a vote of the icon's body pixels (`palette.vote_body_color`), taken from the
-  lower part of the icon square (hats sit on top, the visor is its own colour, the outline and the
-  glass cracks are near-black and abstain). A plate whose vote is not clear gets no colour: a vote
-  must never land on a player the agent did not choose, so "unsure" means "not offered";
+- a plate's colour is a vote of the icon's body pixels (`palette.vote_body_color`): the icon's
+  square is first stretched between its outline's black and the plate's white (the glass lightens
+  and tints what is under it); the plate, the outline, crack lines and the visor abstain, and only
+  the largest regions inside the outline vote (a hat, a pet or a crack's shaded edge lie apart).
+  A plate whose vote is not clear gets no colour: a vote must never land on a player the agent did
+  not choose, so "unsure" means "not offered";
 - names, the title ("Who Is The Impostor?" or "Voting Results") and the SKIP VOTE label go to
   Tesseract in one sheet;
 - the confirm button is the green disc that appears on a clicked plate (or on SKIP VOTE).
