@@ -8,6 +8,7 @@ wait for; the flow looks again after a wait and plans the rest.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from ...perception.panels import PanelState
@@ -114,6 +115,40 @@ def _wiring(s: PanelState, r: Rules) -> list[Step]:
     return [Drag(path=[a, b], seconds=r.t("drag_s", 0.35)) for a, b, _ in s.points["pairs"]]
 
 
+def _o2_filter(s: PanelState, r: Rules) -> list[Step]:
+    return [Drag(path=[leaf, s.points["intake"]], seconds=r.t("drag_s", 0.5)) for leaf in s.points["leaves"]]
+
+
+def _asteroids(s: PanelState, r: Rules) -> list[Step]:
+    if not s.points["rocks"]:
+        return [WaitUntil(until="ready", seconds=3.0)]  # the next rock drifts in
+    return [Click(at=p) for p in s.points["rocks"]]
+
+
+def _keypad(s: PanelState, r: Rules) -> list[Step]:
+    code = s.info.get("code")
+    if not code:
+        raise NoPlan("the code on the note cannot be read")
+    keys = s.points["keys"]
+    return [Click(at=keys["X"])] + [Click(at=keys[d]) for d in code] + [Click(at=keys["OK"])]
+
+
+def _comms(s: PanelState, r: Rules) -> list[Step]:
+    if s.state == "tuned":
+        return [WaitUntil(until="closed", seconds=3.0)]
+    # sweep: turn the knob one step further round the dial; the flow looks after each step
+    cx, cy = s.points["centre"]
+    rad = float(s.info["radius"])
+    a0 = math.radians(float(s.info["angle"]))
+    turn = math.radians(360.0 / r.t("steps", 12))
+    path = [(round(cx + rad * math.cos(a0 + turn * t)), round(cy - rad * math.sin(a0 + turn * t))) for t in (0, 0.5, 1)]
+    return [Drag(path=path, seconds=r.t("turn_s", 0.8))]
+
+
+def _scan(s: PanelState, r: Rules) -> list[Step]:
+    return [WaitUntil(until="closed", seconds=r.t("scan_s", 10.0) + 3.0)]  # stand still: no input at all
+
+
 PLANNERS: dict[str, Callable[[PanelState, Rules], list[Step]]] = {
     "Unlock Manifolds": _manifolds,
     "Swipe Card": _swipe,
@@ -133,6 +168,11 @@ PLANNERS: dict[str, Callable[[PanelState, Rules], list[Step]]] = {
     "Stabilize Steering": _steering,
     "Fix Lights": _lights,
     "Fix Wiring": _wiring,
+    "Clean O2 Filter": _o2_filter,
+    "Clear Asteroids": _asteroids,
+    "O2 Keypad": _keypad,
+    "Comms Dial": _comms,
+    "Submit Scan": _scan,
 }
 
 

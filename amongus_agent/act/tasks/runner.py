@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ...perception.capture import Frame
 from ...perception.panels import PanelState, read_panel
 from ...perception.panels import distributor as _distributor
@@ -26,6 +28,7 @@ from .rules import Rules, rules_for
 
 log = logging.getLogger(__name__)
 Grab = Callable[[], Frame]
+Peek = Callable[[tuple[int, int, int, int]], "np.ndarray"]  # a part of the screen, in a frame's image pixels
 
 
 @dataclass(slots=True)
@@ -43,8 +46,8 @@ class GiveUp(Exception):
 
 class _Run:
     def __init__(self, grab: Grab, backend: InputBackend, rules: Rules, clock: Callable[[], float],
-                 sleep: Callable[[float], None]) -> None:
-        self.grab, self.backend, self.rules = grab, backend, rules
+                 sleep: Callable[[float], None], peek: Peek | None = None) -> None:
+        self.grab, self.backend, self.rules, self.peek = grab, backend, rules, peek
         self.clock, self.sleep = clock, sleep
         self.deadline = clock() + rules.budget_s
         self.sent: list[Step] = []
@@ -113,7 +116,8 @@ class _Run:
                 raise GiveUp(f"waited {step.seconds:.1f} s and the panel never reported {step.until!r}")
             return got
         elif isinstance(step, Watch):
-            self._watch(step, frame)
+            if not self._watch(step, frame):
+                return self.grab()  # look again: the game replays the sequence
         elif isinstance(step, Key):
             b.key(step.key)
         elif isinstance(step, Type):
@@ -146,39 +150,77 @@ class _Run:
         finally:
             b.mouse_up()
 
-    def _watch(self, step: Watch, frame: Frame) -> None:
-        """Record `count` flashes on the watched grid, then press the same cells of the keypad in order."""
+    def _look(self, box: tuple[int, int, int, int]) -> np.ndarray:
+        if self.peek is not None:
+            return self.peek(box)
+        x0, y0, x1, y1 = box
+        return self.grab().image[max(0, y0) : y1, max(0, x0) : x1]
+
+    def _keypad_lit(self, step: Watch) -> bool:
+        xs = [p[0] for p in step.buttons]
+        ys = [p[1] for p in step.buttons]
+        box = (min(xs), min(ys), max(xs) + 1, max(ys) + 1)
+        img = self._look(box)
+        if img.size == 0:
+            return False
+        vals = [float(img[min(img.shape[0] - 1, y - box[1]), min(img.shape[1] - 1, x - box[0])].mean())
+                for x, y in step.buttons]
+        return float(np.mean(vals)) > 150
+
+    def _watch(self, step: Watch, frame: Frame) -> bool:
+        """Record the flashes on the watched grid until the keypad lights up, then press the same cells.
+
+        `count` (the round, from the lamps) is what is expected; when fewer flashes were seen (the
+        sequence began before the flow looked) one key is pressed, which the game takes as a
+        mistake and answers by playing the sequence from the start, and watching goes on.
+        """
+        rows, cols = step.grid
+        if (rows, cols) != (3, 3):
+            raise GiveUp(f"no reader for a {rows} x {cols} grid")
+        x0, y0, x1, y1 = step.region
         seen: list[int] = []
         last: int | None = None
+        expect: int | None = step.count
         end = self.clock() + min(step.seconds, max(0.0, self.left()))
-        rows, cols = step.grid
-        while len(seen) < step.count:
+        while True:
             if self.clock() >= end:
-                raise GiveUp(f"saw {len(seen)} of {step.count} flashes in {step.seconds:.0f} s")
-            img = self.grab().image
-            cell = _reactor.flash_cell(img, step.region) if (rows, cols) == (3, 3) else None
+                raise GiveUp(f"saw {len(seen)} of {expect or '?'} flashes in {step.seconds:.0f} s")
+            cell = _reactor.flash_cell(self._look(step.region), (0, 0, x1 - x0, y1 - y0))
             if cell is not None and cell != last:
                 seen.append(cell)
             last = cell
+            if cell is None and self._keypad_lit(step):
+                if seen and (expect is None or len(seen) >= expect):
+                    break
+                log.info("Start Reactor: sequence missed (%d seen); asking for a replay", len(seen))
+                self.backend.click(*frame.to_screen(*step.buttons[len(step.buttons) // 2]))
+                seen, last, expect = [], None, None
+                end = self.clock() + min(step.seconds, max(0.0, self.left()))
+                self.pause(self.rules.t("press_gap_s", 0.35))
+                continue
             self.sleep(0.02)
-        # the keypad takes input once the sequence is over (its buttons light up)
-        self.pause(self.rules.t("press_gap_s", 0.35))
         for cell in seen:
             self.check_budget("repeating the sequence")
             self.backend.click(*frame.to_screen(*step.buttons[cell]))
             self.pause(self.rules.t("press_gap_s", 0.35))
+        return True
 
 
 def _signature(state: PanelState) -> tuple:
     """What the panel shows, coarsely: a change means the last steps made progress."""
-    return (state.state, repr(sorted((k, v) for k, v in state.info.items() if k in ("round", "lit", "done", "pressed"))),
+    return (state.state, repr(sorted((k, v) for k, v in state.info.items()
+                                     if k in ("round", "lit", "done", "pressed", "progress"))),
             len(state.points.get("red", [])), len(state.points.get("off", [])))
 
 
 def run_task(grab: Grab, backend: InputBackend, *, expect: str | None = None,
              clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-             budget_s: float | None = None) -> TaskResult:
-    """Do the task whose panel is open; `expect` names the panel the agent meant to open."""
+             budget_s: float | None = None, peek: Peek | None = None) -> TaskResult:
+    """Do the task whose panel is open; `expect` names the panel the agent meant to open.
+
+    `peek` (e.g. `ScreenCapture.grab_part`) reads a part of the screen cheaply, for panels that
+    must be watched closely (Start Reactor's flashes); without it whole frames are grabbed.
+    """
     frame = grab()
     state = read_panel(frame.image)
     if state is None:
@@ -186,7 +228,7 @@ def run_task(grab: Grab, backend: InputBackend, *, expect: str | None = None,
     rules = rules_for(state.name)
     if budget_s is not None:
         rules.budget_s = budget_s
-    run = _Run(grab, backend, rules, clock, sleep)
+    run = _Run(grab, backend, rules, clock, sleep, peek)
     attempts = 0
     try:
         if expect is not None and state.name != expect:

@@ -46,6 +46,13 @@ GATES: dict[str, list[tuple[tuple[int, int] | None, tuple[int, int], tuple[int, 
     "Stabilize Steering": [((95, 115), (110, 255), (120, 255), 0.08)],
     "Fix Lights": [((45, 80), (120, 255), (35, 255), 0.002)],
     "Fix Wiring": [((0, 179), (150, 255), (100, 255), 0.01)],
+    # imitations (synthetic/panels.py): not yet seen on real pixels
+    "Clean O2 Filter": [((75, 95), (25, 90), (170, 240), 0.08)],
+    "Clear Asteroids": [(None, (0, 255), (0, 25), 0.08), ((45, 80), (120, 255), (120, 255), 0.001)],
+    "O2 Keypad": [((20, 34), (70, 200), (200, 255), 0.01)],
+    "Comms Dial": [(None, (0, 255), (0, 25), 0.03), ((45, 80), (120, 255), (120, 255), 0.003)],
+    "Submit Scan": [((98, 112), (110, 200), (40, 80), 0.08)],
+    "Fuel Engines (engine)": [((172, 10), (170, 255), (140, 255), 0.003)],
 }
 
 

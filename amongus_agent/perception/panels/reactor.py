@@ -43,6 +43,11 @@ def read_start(work: Work) -> PanelState | None:
             sats.append(float(patch[..., 1].mean()))
         if len(vals) != 9 or max(sats) > 45 or np.std(vals) > 25 or min(vals) < 60:
             continue  # no grey keypad there
+        # the keys are separate buttons: dark seams between neighbouring keys
+        seams = [float(work.hsv[int(cy) - 1 : int(cy) + 2, int(kx0 + c * s / 3) - 1 : int(kx0 + c * s / 3) + 2, 2].mean())
+                 for c in (1, 2) for (_, cy) in cells[:3]]
+        if max(seams) > float(np.mean(vals)) - 25:
+            continue
         # the lamps: a row 0.28 s above the screen, five across its width
         ly = int(scr.y - 0.28 * s)
         lit = 0
