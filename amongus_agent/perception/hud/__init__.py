@@ -8,7 +8,7 @@ so (`HudReading.error`), never turned into English guesses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,15 +41,12 @@ class HudReading:
     panel: str | None
     close_button: CloseButton | None
     error: str | None = None  # e.g. the task list is in a language the reader cannot read
-    unread: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict:
         tasks = []
         if self.error is None:
             for ln in self.lines:
-                p = ln.parsed
-                if p.kind == "unreadable":
-                    continue
+                p = ln.parsed  # a line that matched nothing is kept (kind "unreadable"): the agent knows it is there
                 item = {"room": p.room, "task": p.task, "step": p.step, "steps": p.steps, "state": ln.state,
                         "partial": p.partial, "kind": p.kind}
                 if p.kind == "sabotage" and p.countdown is not None:
@@ -98,5 +95,4 @@ def read_hud(image: np.ndarray, cache: LineCache | None = None, *, name_panel: b
                  f"{_MIN_BAR_PX} needed: about 720p)")
     button = find_close_button(image, bar)
     name = panel_name(image) if button is not None and name_panel else None
-    return HudReading(bar, tuple(lines), room, read_buttons(image, layout), button is not None, name, button, error,
-                      tuple(ln.parsed.text for ln in lines if ln.parsed.kind == "unreadable"))
+    return HudReading(bar, tuple(lines), room, read_buttons(image, layout), button is not None, name, button, error)
