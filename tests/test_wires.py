@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amongus_agent.perception.wires import WiringError, solve_wiring
 from amongus_agent.perception.synthetic.noise import Noise
 from amongus_agent.perception.synthetic.wiring import render_wiring
+from amongus_agent.perception.wires import WiringError, solve_wiring
 
 NOISES = [Noise(), Noise(shading=0.35, blur=1.0, jpeg_quality=40, sensor=4)]
 
