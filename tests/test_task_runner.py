@@ -128,3 +128,19 @@ def test_input_aborted_mid_task_releases_everything():
     result = run(game, backend)
     assert not result.ok and "input failed" in result.reason
     assert not backend._mouse_held
+
+
+def test_download_waits_for_the_transfer_and_gives_up_when_it_never_ends():
+    game = FakeGame(load("task_download_data.png"))  # clicked, but the panel never closes
+    backend = ReactingDry(game)
+    result = run(game, backend, budget_s=60)
+    assert not result.ok and "never reported 'closed'" in result.reason, result
+    assert game.t >= 9.0  # it waited the transfer time (fake clock) before giving up
+
+
+def test_read_panel_only_matches_the_names_an_entry_reports():
+    from amongus_agent.perception.panels import read_panel
+
+    im = load("task_upload_data.png")
+    assert read_panel(im, only="Upload Data").name == "Upload Data"
+    assert read_panel(im, only="Swipe Card") is None

@@ -63,7 +63,7 @@ READERS: list[tuple[str, Reader]] = [
     (chart.NAME, chart.read),
     (divert.DIVERT, divert.read_divert),
     (divert.ACCEPT, divert.read_accept),
-    ("Download/Upload Data", data.read),
+    ("Download Data|Upload Data", data.read),
     (garbage.NAME, garbage.read),
     (fuel.NAME, fuel.read),
     (sample.NAME, sample.read),
@@ -82,11 +82,16 @@ def all_readers() -> list[tuple[str, Reader]]:
     return READERS + extra
 
 
+def _names(entry: str) -> list[str]:
+    """Panel names a registry entry can report: "Download Data|Upload Data", "Fuel Engines (engine)"."""
+    return [n.split(" (")[0] for n in entry.split("|")]
+
+
 def read_panel(image: np.ndarray, only: str | None = None) -> PanelState | None:
     """The open panel and its state, points in `image` pixels; None when no known panel is open."""
     work = working(image)
     for name, reader in all_readers():
-        if only is not None and name != only and not name.startswith(only):
+        if only is not None and only not in _names(name):
             continue
         state = reader(work)
         if state is not None:

@@ -44,7 +44,7 @@ def read(work: Work) -> PanelState | None:
     if digits is None:
         return None
     order = sorted(range(10), key=lambda i: digits[i])
-    return PanelState(NAME, "ready", work.up_box(f.box),
+    return PanelState(NAME, "done" if all(pressed) else "ready", work.up_box(f.box),
                       points={"cells": [work.up(*cells[i]) for i in order]},
                       info={"digits": digits, "pressed": [pressed[i] for i in order],
                             "cell_size": (round(cw * work.k), round(ch * work.k))})
