@@ -46,6 +46,9 @@ PANELS = {
     "meltdown": {"image": "sabotage_reactor_meltdown.png", "kind": "hold", "box": (560, 430, 880, 690), "seconds": 2.0},
     "sample": {"image": "task_inspect_sample_select_anomaly.png", "kind": "click", "box": (708, 622, 748, 662), "after": 0.3},
     "swipe": {"image": "task_swipe_card.png", "kind": "swipe"},
+    "wiring": {"image": "task_fix_wiring.png", "kind": "pairs", "pairs": [
+        ((390, 190, 475, 222), (950, 332, 1068, 364)), ((390, 333, 475, 365), (950, 190, 1068, 222)),
+        ((390, 473, 475, 505), (950, 473, 1068, 505)), ((390, 613, 475, 645), (950, 613, 1068, 645))]},
     "reactor": {"image": "task_start_reactor.png", "kind": "reactor", "rounds": 2},
 }
 
@@ -183,6 +186,16 @@ def _window(mode: str, out: Path, seed: int) -> None:  # pragma: no cover - runs
                         break
         elif kind == "hold_drag" and inbox(a, spec["from"]) and b[1] >= spec["below"] * V and dt >= spec["seconds"]:
             finish()
+        elif kind == "pairs":
+            for i, (f, t) in enumerate(spec["pairs"]):
+                if i not in progress["hit"] and inbox(a, f) and inbox(b, t):
+                    progress["hit"].add(i)
+                    img = shown["img"].copy()
+                    joined = ((round(f[2] * V), round((f[1] + f[3]) / 2 * V)), (round(t[0] * V), round((t[1] + t[3]) / 2 * V)))
+                    cv2.line(img, *joined, (200, 200, 200), 6)
+                    show(img)
+            if len(progress["hit"]) == len(spec["pairs"]):
+                root.after(300, finish)
         elif kind == "swipe":
             swipe(a, b, dt, click)
         elif kind == "reactor" and click:
@@ -349,7 +362,7 @@ def settle(out: Path, key: str, seconds: float = 5.0) -> dict:
     ("divert", "Divert Power"), ("accept", "Accept Diverted Power"), ("download", "Download Data"),
     ("steering", "Stabilize Steering"), ("align", "Align Engine Output"), ("chart", "Chart Course"),
     ("garbage", "Empty Garbage"), ("fuel", "Fuel Engines"), ("meltdown", "Reactor Meltdown"),
-    ("sample", "Inspect Sample"), ("swipe", "Swipe Card"), ("reactor", "Start Reactor"),
+    ("sample", "Inspect Sample"), ("swipe", "Swipe Card"), ("reactor", "Start Reactor"), ("wiring", "Fix Wiring"),
 ])
 def test_flow_completes_the_panel(window, live, mode, panel):
     from amongus_agent.act.tasks.runner import run_task

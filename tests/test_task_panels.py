@@ -50,6 +50,7 @@ CROPS = {
     "task_chart_course.png": box(295, 150, 1155, 670),
     "sabotage_fix_lights.png": box(380, 65, 1075, 755),
     "task_align_engine.png": box(385, 65, 1075, 755),
+    "task_fix_wiring.png": box(380, 60, 1075, 755),
 }
 
 
@@ -258,16 +259,21 @@ def test_reactor_meltdown_holds_the_hand_until_the_panel_closes():
         assert inside(hold.at, palm) and hold.until == "closed" and hold.seconds >= 10, (label, hold)
 
 
-def test_fix_wiring_plans_one_drag_per_wire():
-    im = image("task_fix_wiring.png")
-    from amongus_agent.perception.wires import solve_wiring
-
-    if solve_wiring(im) is None:
-        pytest.skip("the Fix Wiring solver (perception/wires.py, issue 12) does not read the real art yet")
-    state = read_panel(im)
-    assert state is not None and state.name == "Fix Wiring"
-    steps = plan(state)
-    assert len(steps) == 4 and all(isinstance(s, Drag) for s in steps)
+def test_fix_wiring_drags_each_left_end_to_the_terminal_of_its_colour():
+    # left ends top to bottom: blue, red, yellow, magenta; right: red, blue, yellow, magenta (rows y in the view)
+    rows = [205, 348, 489, 629]
+    want = {(0, 1), (1, 0), (2, 2), (3, 3)}
+    for label, _, steps in planned("task_fix_wiring.png", "Fix Wiring"):
+        assert len(steps) == 4 and all(isinstance(s, Drag) for s in steps), label
+        got = set()
+        for s in steps:
+            a, b = s.path[0], s.path[-1]
+            assert a[0] < 480 * D and b[0] > 950 * D, (label, s.path)  # from a left end to a right terminal
+            ra = min(range(4), key=lambda i: abs(a[1] - rows[i] * D))
+            rb = min(range(4), key=lambda i: abs(b[1] - rows[i] * D))
+            assert abs(a[1] - rows[ra] * D) < 30 and abs(b[1] - rows[rb] * D) < 30, (label, s.path)
+            got.add((ra, rb))
+        assert got == want, (label, got)
 
 
 def test_no_panel_on_the_walking_hud():
