@@ -43,6 +43,11 @@ def fix_wiring(grab: Grab, backend: InputBackend, *, settle: float = 0.4, retrie
             backend.drag(frame.to_screen(*pair.start), frame.to_screen(*pair.end), steps=drag_steps)
         time.sleep(settle)
         frame = grab()
+        if ends_still_visible(frame.image, last) >= 5:
+            # the game (or a busy machine) may not have drawn the last join yet: look once more
+            # before dragging again, a second drag on a joined wire is wasted time
+            time.sleep(settle)
+            frame = grab()
         if ends_still_visible(frame.image, last) < 5:  # of 8: the panel is gone
             return FlowResult(True, attempt, "panel closed")
         # wires already joined hide their ends; if the panel cannot be re-read, repeat the last drags
