@@ -115,3 +115,19 @@ def test_read_voting_command_on_the_results_screen():
     none = subprocess.run([sys.executable, "-m", "amongus_agent", "read-voting",
                            str(REAL / "chat" / "atw_lobby_829611887-638.jpg")], capture_output=True, text=True, timeout=120)
     assert none.returncode == 1 and "no voting tablet" in none.stderr
+
+
+def test_names_are_read_well_enough_to_mention():
+    """Names on plates are crossed by cracks and hats; they are for narration, never for choosing the vote."""
+    from amongus_agent.perception.synthetic.scoring import levenshtein
+
+    chars = errors = 0
+    for name, (_, plates) in TRUTH.items():
+        screen = read_voting(cv2.imread(str(REAL / "voting" / name)))
+        for pname, _, _, (x0, y0, x1, y1) in plates:
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            p = next(p for p in screen.plates
+                     if p.box[0] <= cx <= p.box[0] + p.box[2] and p.box[1] <= cy <= p.box[1] + p.box[3])
+            chars += len(pname)
+            errors += min(len(pname), levenshtein(pname, p.name))
+    assert 1 - errors / chars >= 0.6

@@ -29,7 +29,7 @@ from ..errors import AmongUsError
 from .chat_ocr import _outlined_fill, _pick_name
 from .palette import vote_body_color
 from .schema import PlateOut, TargetOut, VotingOut
-from .tesseract import image_to_data
+from .tesseract import image_to_data, read_line
 
 Box = tuple[int, int, int, int]  # x, y, w, h
 MIN_SHARE = 0.65  # below this (winner's votes over winner's and runner-up's) a plate's colour is withheld
@@ -285,6 +285,22 @@ def find_confirm_button(image: np.ndarray, plate: Box) -> tuple[int, int] | None
     return None if box is None else (box[0] + box[2] // 2, box[1] + box[3] // 2)
 
 
+def _without_cracks(gray: np.ndarray) -> np.ndarray:
+    """The name's strip with the glass cracks painted out: long thin dark lines, unlike letters' outlines."""
+    if gray.size == 0:
+        return gray
+    ink = (gray < 150).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    out = gray.copy()
+    h = gray.shape[0]
+    for i in range(1, n):
+        bx, by, bw, bh, area = (int(v) for v in stats[i])
+        touches_edge = by == 0 or by + bh == h
+        if area < 0.2 * bw * bh and max(bw, bh) > 0.5 * h or (touches_edge and bh > 0.8 * h and area < 0.3 * bw * bh):
+            out[labels == i] = 255
+    return out
+
+
 def _read_texts(image: np.ndarray, plates: list[Box], title: Box | None, skip: Box | None) -> tuple[list[str], str, str]:
     """Names (one per plate), the title and the skip label, in ONE Tesseract run.
 
@@ -294,7 +310,8 @@ def _read_texts(image: np.ndarray, plates: list[Box], title: Box | None, skip: B
     gray_all = _split_min_max(image)[0]
     regions: list[np.ndarray | None] = []
     for x, y, w, h in plates:
-        regions.append(gray_all[y + int(0.05 * h) : y + int(0.5 * h), x + int(1.05 * h) : x + int(0.75 * w)])
+        regions.append(_without_cracks(gray_all[max(0, y - int(0.05 * h)) : y + int(0.55 * h),
+                                                x + int(1.1 * h) : x + int(0.75 * w)]))
     for box in (title, skip):
         regions.append(None if box is None else gray_all[box[1] : box[1] + box[3], box[0] : box[0] + box[2]])
     pieces: list[tuple[int, bool, np.ndarray]] = []  # (item, is the fill, image)
@@ -344,9 +361,32 @@ def _read_texts(image: np.ndarray, plates: list[Box], title: Box | None, skip: B
             got = (" ".join(w for _, w, _ in ws), float(np.mean([c for _, _, c in ws])), fill)
             best[item] = _pick_name(best.get(item), got, fill)
         for item, (text, _, _) in best.items():
-            texts[item] = text.strip(" '‘’\"|,.")
+            # crack ends and the icon's edge come out as stray marks around the name
+            words = [w.strip("'‘’\"|,._~-—") for w in text.split()]
+            texts[item] = " ".join(w for w in words if any(ch.isalnum() for ch in w))
     n = len(plates)
     return texts[:n], texts[n], texts[n + 1]
+
+
+def _read_title(image: np.ndarray, box: Box) -> str:
+    """The tablet's title, large outlined letters: read on its own as one line, as drawn and as its fill."""
+    x, y, w, h = box
+    gray = _split_min_max(image[y : y + h, x : x + w])[0]
+    ink = gray < 150
+    rows = np.flatnonzero(ink.sum(axis=1) > 0)
+    cols = np.flatnonzero(ink.sum(axis=0) > 0)
+    if rows.size == 0:
+        return ""
+    pad = max(2, (rows[-1] - rows[0]) // 5)
+    crop = gray[max(0, rows[0] - pad) : rows[-1] + pad + 1, max(0, cols[0] - pad) : cols[-1] + pad + 1]
+    s = 48 / max(3, crop.shape[0])
+    crop = cv2.resize(crop, None, fx=s, fy=s, interpolation=cv2.INTER_LANCZOS4 if s > 1 else cv2.INTER_AREA)
+    crop = cv2.normalize(crop, None, 0, 255, cv2.NORM_MINMAX)
+    best: tuple[str, float, bool] | None = None
+    for fill, img in ((False, crop), (True, _outlined_fill(crop))):
+        text, conf = read_line(cv2.copyMakeBorder(img, _GAP, _GAP, _GAP, _GAP, cv2.BORDER_CONSTANT, value=255))
+        best = _pick_name(best, (text, conf), fill)
+    return best[0] if best else ""
 
 
 def _stage(title: str) -> str:
@@ -399,7 +439,8 @@ def _read(image: np.ndarray) -> VotingScreen | None:
     title = (left, max(0, top - int(1.3 * ph)), right - left, int(1.1 * ph))
     provisional = [Plate(b, c, s, "", a, False, False) for b, a, c, s in plates_raw]
     skip = _skip_button(image, provisional, H)
-    names, title_text, skip_text = _read_texts(image, boxes, title, skip)
+    names, _, skip_text = _read_texts(image, boxes, None, skip)
+    title_text = _read_title(image, title)
     if skip is not None and "SKIP" not in skip_text.upper().replace(" ", ""):
         skip = None
     stage = _stage(title_text)
