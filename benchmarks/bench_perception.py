@@ -6,7 +6,8 @@ chat < 300 ms, voting tablet < 150 ms, Fix Wiring < 20 ms. Frames come from ../s
 the 1920x1080 skeld/ screens for the HUD and Fix Wiring (every screen, so "no panel" frames count
 too), the 640x360 chat and voting frames upscaled to 1080p height (the size the readers meet in
 play). "hud" is a cold read of every frame; "hud_steady" the same frames with the task-line cache
-warm (what a loop reading the HUD several times a second mostly pays). Wall and CPU time are both
+warm (what a loop reading the HUD several times a second mostly pays: the panel is named again
+only when its look changes). Wall and CPU time are both
 given with the machine's load average: on a shared machine wall time is only comparable at
 similar load. Prints one JSON object.
 """
@@ -106,6 +107,7 @@ def main() -> None:
         out[name]["meets_target"] = out[name]["median_ms"] < target
         out[name]["meets_target_cpu"] = out[name]["median_cpu_ms"] < target
     out["hud_steady"]["meets_target"] = out["hud_steady"]["median_ms"] < TARGET_MS["hud"]
+    out["hud_steady"]["meets_target_cpu"] = out["hud_steady"]["median_cpu_ms"] < TARGET_MS["hud"]
     out["resolution"] = "1920x1080 (chat and voting frames upscaled from 640x360 / 1475x824)"
     out["load_avg"] = {"before": [round(v, 2) for v in load_before], "after": [round(v, 2) for v in os.getloadavg()]}
     out["cpus"] = os.cpu_count()

@@ -325,3 +325,14 @@ def test_too_small_hud_says_so_instead_of_an_empty_list(screens):
     got = read_hud(small).to_json()
     assert got["tasks"] == [] and "too small" in got["error"]
     assert got["buttons"]["use"] is True and got["panel"] is None
+
+
+def test_cache_shared_across_screens_changes_no_reading(screens):
+    """One cache over every screen in turn (as over a game's frames): each reading as without a cache."""
+    from amongus_agent.perception.hud.task_list import LineCache
+
+    cache = LineCache()
+    for name, image in screens.items():
+        plain = read_hud(image).to_json()
+        assert read_hud(image, cache).to_json() == plain, name
+        assert read_hud(image, cache).to_json() == plain, name

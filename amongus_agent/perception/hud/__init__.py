@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from ...errors import AmongUsError
@@ -68,11 +69,27 @@ def _language_error(lines: list[ListLine]) -> str | None:
     return None
 
 
+def _named_panel(image: np.ndarray, button: CloseButton, cache: LineCache | None) -> str | None:
+    """The panel's name; with a cache, recognised again only when the panel's look has changed."""
+    if cache is None:
+        return panel_name(image)
+    (cx, cy), r = button.center, button.radius
+    area = image[max(0, cy - r) : cy + 16 * r, max(0, cx - r) : cx + 20 * r]
+    thumb = cv2.resize(cv2.cvtColor(area, cv2.COLOR_BGR2GRAY), (24, 24), interpolation=cv2.INTER_AREA) >> 5
+    look = bytes([cx // 4 % 256, cy // 4 % 256, r // 2 % 256]) + thumb.tobytes()
+    if cache.panel is not None and cache.panel[0] == look:
+        return cache.panel[1]
+    name = panel_name(image)
+    cache.panel = (look, name)
+    return name
+
+
 def read_hud(image: np.ndarray, cache: LineCache | None = None, *, name_panel: bool = True) -> HudReading:
     """Read the HUD of one frame.
 
     `cache` (kept by the caller across frames) skips the OCR of task lines and room labels read
     before: while walking, the list changes a few times a minute, so most frames cost no OCR.
+    The cache also remembers the open panel's name while its look stays the same.
     `name_panel=False` only says whether a panel is open, without running the panel recognisers.
     """
     if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3:
@@ -94,5 +111,5 @@ def read_hud(image: np.ndarray, cache: LineCache | None = None, *, name_panel: b
         error = (f"the HUD is too small to read the task list (total-tasks bar {bar.height} px tall, "
                  f"{_MIN_BAR_PX} needed: about 720p)")
     button = find_close_button(image, bar)
-    name = panel_name(image) if button is not None and name_panel else None
+    name = _named_panel(image, button, cache) if button is not None and name_panel else None
     return HudReading(bar, tuple(lines), room, read_buttons(image, layout), button is not None, name, button, error)

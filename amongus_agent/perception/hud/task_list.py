@@ -202,10 +202,11 @@ class LineCache:
     def __init__(self, max_entries: int = 256) -> None:
         self._items: dict[bytes, str] = {}
         self._max = max_entries
+        self.panel: tuple[bytes, str | None] | None = None  # last open panel's look and name (read_hud)
 
     @staticmethod
     def key(crop: np.ndarray) -> bytes:
-        h = 16
+        h = 28  # half the sheet's line height: a changed digit still changes the key
         w = max(1, round(crop.shape[1] * h / crop.shape[0]))
         thumb = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA) < 160
         return w.to_bytes(2, "little") + np.packbits(thumb).tobytes()
