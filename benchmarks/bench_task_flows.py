@@ -32,7 +32,7 @@ MODES = {
     "accept": "Accept Diverted Power", "download": "Download Data", "steering": "Stabilize Steering",
     "align": "Align Engine Output", "chart": "Chart Course", "garbage": "Empty Garbage", "fuel": "Fuel Engines",
     "meltdown": "Reactor Meltdown", "sample": "Inspect Sample", "swipe": "Swipe Card", "reactor": "Start Reactor",
-    "wiring": "Fix Wiring",
+    "wiring": "Fix Wiring", "distributor": "Calibrate Distributor",
 }
 
 

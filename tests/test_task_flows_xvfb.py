@@ -46,6 +46,10 @@ PANELS = {
     "meltdown": {"image": "sabotage_reactor_meltdown.png", "kind": "hold", "box": (560, 430, 880, 690), "seconds": 2.0},
     "sample": {"image": "task_inspect_sample_select_anomaly.png", "kind": "click", "box": (708, 622, 748, 662), "after": 0.3},
     "swipe": {"image": "task_swipe_card.png", "kind": "swipe"},
+    "distributor": {"image": "task_calibrate_distributor.png", "kind": "spin", "rings": [(537, 205), (537, 405), (537, 612)],
+                    "radius": 88, "notch": [-13.0, -151.0, -150.0], "deg_per_s": 45.0,
+                    "buttons": [(862, 215, 1008, 258), (860, 420, 1005, 462), (862, 615, 1008, 657)],
+                    "gauges": [(848, 160, 1020, 192), (848, 362, 1020, 396), (848, 565, 1020, 598)]},
     "wiring": {"image": "task_fix_wiring.png", "kind": "pairs", "pairs": [
         ((390, 190, 475, 222), (950, 332, 1068, 364)), ((390, 333, 475, 365), (950, 190, 1068, 222)),
         ((390, 473, 475, 505), (950, 473, 1068, 505)), ((390, 613, 475, 645), (950, 613, 1068, 645))]},
@@ -198,6 +202,8 @@ def _window(mode: str, out: Path, seed: int) -> None:  # pragma: no cover - runs
                 root.after(300, finish)
         elif kind == "swipe":
             swipe(a, b, dt, click)
+        elif kind == "spin" and click:
+            calibrate(b)
         elif kind == "reactor" and click:
             keypress(b)
 
@@ -272,6 +278,43 @@ def _window(mode: str, out: Path, seed: int) -> None:  # pragma: no cover - runs
                 show(lamps(base.copy(), progress["round"]))
                 root.after(1000, play)  # the game pauses about a second between rounds
 
+    # ---- Calibrate Distributor: the rings spin; a press counts while the notch is at the connector
+    spin = {"t0": time.monotonic(), "stopped": {}}
+
+    def ring_angle(i) -> float:
+        a = spec["notch"][i] + spec["deg_per_s"] * (time.monotonic() - spin["t0"])
+        return spin["stopped"].get(i, a)
+
+    def tick() -> None:
+        if state["done"]:
+            return
+        img = base.copy()
+        for i, c in enumerate(spec["rings"]):
+            cx, cy, r = round(c[0] * V), round(c[1] * V), round(spec["radius"] * V)
+            patch = base[cy - r : cy + r, cx - r : cx + r]  # turn only the ring's square: cheap enough for ~15 fps
+            rot = cv2.getRotationMatrix2D((float(r), float(r)), ring_angle(i) - spec["notch"][i], 1.0)
+            turned = cv2.warpAffine(patch, rot, (2 * r, 2 * r))
+            mask = np.zeros((2 * r, 2 * r), np.uint8)
+            cv2.circle(mask, (r, r), r, 255, -1)
+            img[cy - r : cy + r, cx - r : cx + r][mask > 0] = turned[mask > 0]
+            if i in spin["stopped"]:
+                g = spec["gauges"][i]
+                colour = [(0, 220, 255), (255, 80, 40), (240, 230, 90)][i]
+                cv2.rectangle(img, (round(g[0] * V), round(g[1] * V)), (round(g[2] * V), round(g[3] * V)), colour, -1)
+        show(img)
+        root.after(60, tick)
+
+    def calibrate(p) -> None:
+        for i, b in enumerate(spec["buttons"]):
+            if inbox(p, b) and i not in spin["stopped"]:
+                a = (ring_angle(i) + 180) % 360 - 180
+                state.setdefault("presses", []).append([i, round(a, 1)])
+                if abs(a) <= 30:
+                    spin["stopped"][i] = ring_angle(i)
+                save()
+        if len(spin["stopped"]) == 3:
+            root.after(300, finish)
+
     label.bind("<ButtonPress-1>", down)
     label.bind("<ButtonRelease-1>", up)
     label.bind("<B1-Motion>", motion)
@@ -280,6 +323,8 @@ def _window(mode: str, out: Path, seed: int) -> None:  # pragma: no cover - runs
     show(base.copy())
     if kind == "reactor" and not frozen:
         root.after(400, play)
+    if kind == "spin" and not frozen:
+        root.after(60, tick)
     root.after(100, save)
     root.mainloop()
 
@@ -363,7 +408,8 @@ def settle(out: Path, key: str, seconds: float = 5.0) -> dict:
     ("steering", "Stabilize Steering"), ("align", "Align Engine Output"), ("chart", "Chart Course"),
     ("garbage", "Empty Garbage"), ("fuel", "Fuel Engines"), ("meltdown", "Reactor Meltdown"),
     ("sample", "Inspect Sample"), ("swipe", "Swipe Card"), ("reactor", "Start Reactor"), ("wiring", "Fix Wiring"),
-])
+])  # Calibrate Distributor's spinning stand-in is measured by benchmarks/bench_task_flows.py, not here:
+#     hitting a moving notch depends on how fast this machine captures
 def test_flow_completes_the_panel(window, live, mode, panel):
     from amongus_agent.act.tasks.runner import run_task
 
@@ -371,7 +417,7 @@ def test_flow_completes_the_panel(window, live, mode, panel):
     cap, mouse = live
     result = run_task(cap.grab, mouse, expect=panel, budget_s=90, peek=cap.grab_part)
     state = json.loads(out.read_text())  # read at once: a flow may only say "done" once the panel is gone
-    assert result.ok, (result.reason, state)
+    assert result.ok, (result.reason, state.get("presses"), state)
     assert state["done"], state
     assert not state["down"], "a button was left held"
     if mode == "swipe":

@@ -55,6 +55,7 @@ class WaitUntil(_Step):
     op: Literal["wait_until"] = "wait_until"
     until: str = Field(min_length=1, max_length=64)
     seconds: float = Field(gt=0.0, le=MAX_SECONDS)
+    replan: bool = False  # look again and plan the rest (the panel has moved things), else go on with the plan
 
 
 class Watch(_Step):

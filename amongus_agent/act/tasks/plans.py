@@ -32,8 +32,8 @@ def _manifolds(s: PanelState, r: Rules) -> list[Step]:
 def _swipe(s: PanelState, r: Rules) -> list[Step]:
     drag = Drag(path=[s.points["slot_start"], s.points["slot_end"]], seconds=r.t("swipe_s", 0.9))
     if s.state == "wallet":
-        return [Click(at=s.points["card"]), WaitUntil(until="card_in_slot", seconds=r.t("insert_wait_s", 0.8) + 2.0),
-                drag]
+        return [Click(at=s.points["card"]),
+                WaitUntil(until="card_in_slot", seconds=r.t("insert_wait_s", 0.8) + 2.0, replan=True), drag]
     return [Drag(path=[s.points["card"], s.points["slot_end"]], seconds=r.t("swipe_s", 0.9))]
 
 
@@ -91,7 +91,7 @@ def _fuel(s: PanelState, r: Rules) -> list[Step]:
 
 def _sample(s: PanelState, r: Rules) -> list[Step]:
     if s.state == "start":
-        return [Click(at=s.points["start"]), WaitUntil(until="select", seconds=r.t("analysis_s", 62.0))]
+        return [Click(at=s.points["start"]), WaitUntil(until="select", seconds=r.t("analysis_s", 62.0), replan=True)]
     if s.state == "select":
         return [Click(at=s.points["anomaly"])]
     return [WaitUntil(until="select", seconds=r.t("analysis_s", 62.0))]

@@ -111,7 +111,10 @@ class _Run:
             finally:
                 b.mouse_up()
         elif isinstance(step, WaitUntil):
-            got = self.wait_until(step.until, step.seconds, state)
+            if step.until.startswith("aligned:"):
+                got = self._wait_aligned(int(step.until.split(":", 1)[1]), step.seconds, state)
+            else:
+                got = self.wait_until(step.until, step.seconds, state)
             if got is None:
                 raise GiveUp(f"waited {step.seconds:.1f} s and the panel never reported {step.until!r}")
             return got
@@ -149,6 +152,40 @@ class _Run:
                     self.pause(step.hold_end)
         finally:
             b.mouse_up()
+
+    def _wait_aligned(self, i: int, seconds: float, state: PanelState) -> Frame | None:
+        """Calibrate Distributor: return at the moment ring i's notch reaches the connector.
+
+        Two looks give the ring's speed; the flow then sleeps until the predicted moment instead of
+        pressing when it last saw the notch there (a look takes a while: the ring moves on).
+        """
+        tol = self.rules.t("align_tolerance_deg", 20.0)
+        end = self.clock() + min(seconds, max(0.0, self.left()))
+        prev: tuple[float, float] | None = None
+        while self.clock() < end:
+            t = self.clock()
+            frame = self.grab()
+            cur = read_panel(frame.image, only=state.name)
+            a = cur.info["notch_deg"][i] if cur is not None and cur.name == _distributor.NAME else None
+            if a is None:
+                prev = None
+                self.pause(0.05)
+                continue
+            if prev is not None and t > prev[0]:
+                da = (a - prev[1] + 180) % 360 - 180
+                w = da / (t - prev[0])  # degrees per second, counter-clockwise positive
+                if abs(w) < 5:
+                    if abs((a + 180) % 360 - 180) <= tol:
+                        return frame  # a ring standing still at the connector
+                else:
+                    to_go = (-a) % 360 if w > 0 else a % 360  # degrees until the notch is at 0
+                    hit = t + to_go / abs(w)
+                    if hit - self.clock() < 0.8:
+                        self.sleep(max(0.0, hit - self.clock() - 0.03))
+                        return frame
+            prev = (t, a)
+            self.pause(0.05)
+        return None
 
     def _look(self, box: tuple[int, int, int, int]) -> np.ndarray:
         if self.peek is not None:
@@ -246,24 +283,31 @@ def run_task(grab: Grab, backend: InputBackend, *, expect: str | None = None,
                 raise GiveUp(f"nothing to do on the {state.name} panel in state {state.state!r}")
             attempts += 1
             before = _signature(state)
-            looked = None
+            looked, replanned = None, False
             for step in steps:
                 looked = run.do(step, frame, state)
                 if looked is not None:
-                    break  # a wait ended: look again and plan the rest
-            if looked is not None:
-                frame = looked
-            else:
+                    frame = looked
+                    if isinstance(step, Watch) or (isinstance(step, WaitUntil) and step.replan):
+                        replanned = True
+                        break  # the panel moved things: look again and plan the rest
+            if looked is None:
                 run.pause(rules.settle_s)
                 frame = grab()
             new = read_panel(frame.image, only=state.name)
+            for _ in range(3):  # a slow frame: give the game a few more moments to show the change
+                if new is None or replanned or _signature(new) != before or run.left() <= rules.settle_s:
+                    break
+                run.pause(rules.settle_s)
+                frame = grab()
+                new = read_panel(frame.image, only=state.name)
             if new is None:  # closed, or a passing frame (a flash, an animation): look once more to be sure
                 run.pause(rules.settle_s)
                 frame = grab()
                 new = read_panel(frame.image, only=state.name)
             if new is None or new.name != state.name:
                 return TaskResult(True, state.name, "panel closed", attempts, run.sent)
-            if looked is None and _signature(new) == before:
+            if not replanned and _signature(new) == before:
                 failures += 1
                 if failures > rules.retries:
                     raise GiveUp(f"the {state.name} panel did not react to {attempts} tries")
