@@ -556,6 +556,34 @@ def read_voting_cmd(
     out.print(f"skip: {result.skip.click if result.skip else '-'}   confirm: {result.confirm.click if result.confirm else '-'}")
 
 
+@app.command("solve-task")
+def solve_task_cmd(
+    image: Annotated[Path, typer.Argument(help="Screenshot (full screen or the panel alone) with a task panel open.")],
+    as_json: Annotated[bool, typer.Option("--json", help='Print {"panel", "state", "steps": [...]} in image pixels.')] = False,
+) -> None:
+    """Recognise the open task panel and print the planned inputs (image pixels); exit 1 if no known panel."""
+    from .act.steps import steps_json
+    from .act.tasks.plans import NoPlan, plan
+    from .perception.images import load_image
+    from .perception.panels import read_panel
+
+    state = read_panel(load_image(image))
+    if state is None:
+        err.print(f"{image}: no task panel this agent knows is open", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
+    try:
+        steps = steps_json(plan(state))
+    except NoPlan as exc:
+        err.print(f"{image}: {exc}", soft_wrap=True, markup=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps({"panel": state.name, "state": state.state, "steps": steps}))
+        return
+    out.print(f"{state.name} ({state.state})")
+    for s in steps:
+        out.print("  " + json.dumps(s), soft_wrap=True, markup=False)
+
+
 @app.command("solve-wires")
 def solve_wires_cmd(
     image: Annotated[Path, typer.Argument(help="Screenshot with the Fix Wiring panel open.")],
