@@ -39,16 +39,15 @@ MODES = {
 def _xvfb() -> tuple[subprocess.Popen, str]:
     if not shutil.which("Xvfb"):
         sys.exit("Xvfb is needed: apt-get install xvfb")
-    for n in range(200, 260):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    end = time.monotonic() + 20
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        if proc.poll() is not None or time.monotonic() > end:
-            sys.exit("Xvfb did not start")
-        time.sleep(0.05)
+    r, w = os.pipe()  # Xvfb picks a free display itself: no race with other programs starting displays
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(w,))
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        line = f.readline()
+    if not line.strip():
+        sys.exit("Xvfb did not start")
+    n = int(line)
     return proc, f":{n}"
 
 

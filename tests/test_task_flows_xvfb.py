@@ -338,15 +338,18 @@ def xdisplay():
     assert shutil.which("Xvfb"), "Xvfb is installed by scripts/setup.sh"
     if not SKELD.is_dir():
         pytest.skip("the shared real screenshots are not here")
-    for n in range(140, 190):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        assert proc.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
-        time.sleep(0.05)
+    # Xvfb picks a free display itself (-displayfd): no race with other suites starting displays
+    r, w = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(w,))
+    os.close(w)
+    digits = b""
+    with os.fdopen(r, "rb") as f:
+        while not digits.endswith(b"\n"):
+            ch = f.read(1)
+            assert ch, "Xvfb did not start"
+            digits += ch
+    n = int(digits)
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = f":{n}"
     yield f":{n}"
