@@ -553,21 +553,90 @@ def bench_cmd(
 
 @app.command("ocr-chat")
 def ocr_chat_cmd(
-    image: Annotated[Path, typer.Argument(help="Screenshot of the meeting chat (PNG, JPEG, ...).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of {speaker, color, text}.")] = False,
+    image: Annotated[Path, typer.Argument(help="Screenshot with the chat open (meeting or lobby; PNG, JPEG, ...).")],
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print a JSON list of {kind, speaker, color, text, self, confidence}.")] = False,
 ) -> None:
-    """Read the chat messages on a meeting screenshot, oldest first."""
-    from .perception.chat_ocr import read_chat
-    from .perception.images import load_image
-    from .perception.schema import ChatMessageOut
+    """Read the chat messages on a screenshot, oldest first; exit 1 when there is no chat or it cannot be read."""
+    from rich.markup import escape
 
-    lines = read_chat(load_image(image))
+    from .perception.chat_ocr import ChatUnreadableError, lines_out, read_chat
+    from .perception.images import load_image
+
+    try:
+        lines = read_chat(load_image(image))
+    except ChatUnreadableError as exc:
+        err.print(f"{image}: {exc}", soft_wrap=True, markup=False)
+        raise typer.Exit(1) from None
+    if not lines:
+        if as_json:
+            print("[]")
+        err.print(f"{image}: no chat on this screen", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
     if as_json:
-        print(json.dumps([ChatMessageOut(speaker=m.speaker, color=m.color, text=m.text).model_dump() for m in lines]))
+        print(json.dumps([m.model_dump(by_alias=True) for m in lines_out(lines)]))
         return
     for m in lines:
-        tags = "".join(t for t, on in ((" (you)", m.is_self), (" (ghost)", m.is_ghost)) if on)
-        out.print(f"[bold]{m.speaker}[/] [dim]{m.color}{tags}[/]: {m.text}", soft_wrap=True)
+        if m.kind == "vote":
+            out.print(f"[green]{m.text}[/] [dim]{m.color}[/]", soft_wrap=True)
+            continue
+        tag = " (you)" if m.is_self else ""
+        out.print(f"[bold]{escape(m.speaker)}[/] [dim]{m.color}{tag} {m.confidence:.2f}[/]: {escape(m.text)}",
+                  soft_wrap=True)
+
+
+@app.command("read-voting")
+def read_voting_cmd(
+    image: Annotated[Path, typer.Argument(help="Screenshot of the meeting's voting tablet.")],
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print {stage, plates: [{color, name, alive, voted, reporter, box, click}], skip, confirm}.")
+    ] = False,
+) -> None:
+    """Read the voting tablet: plates, SKIP VOTE, confirm button, stage; exit 1 when no tablet is shown."""
+    from .perception.images import load_image
+    from .perception.voting import read_voting
+
+    screen = read_voting(load_image(image))
+    if screen is None:
+        err.print(f"{image}: no voting tablet on this screen", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
+    result = screen.to_out()
+    if as_json:
+        print(json.dumps(result.model_dump()))
+        return
+    out.print(f"stage: {result.stage}")
+    for p in result.plates:
+        state = ("alive" if p.alive else "dead") + (", voted" if p.voted else "") + (", reported" if p.reporter else "")
+        out.print(f"  {p.color or '?':7s} {p.name!r:20s} {state:24s} click {p.click}", soft_wrap=True, markup=False)
+    out.print(f"skip: {result.skip.click if result.skip else '-'}   confirm: {result.confirm.click if result.confirm else '-'}")
+
+
+@app.command("solve-task")
+def solve_task_cmd(
+    image: Annotated[Path, typer.Argument(help="Screenshot (full screen or the panel alone) with a task panel open.")],
+    as_json: Annotated[bool, typer.Option("--json", help='Print {"panel", "state", "steps": [...]} in image pixels.')] = False,
+) -> None:
+    """Recognise the open task panel and print the planned inputs (image pixels); exit 1 if no known panel."""
+    from .act.steps import steps_json
+    from .act.tasks.plans import NoPlan, plan
+    from .perception.images import load_image
+    from .perception.panels import read_panel
+
+    state = read_panel(load_image(image))
+    if state is None:
+        err.print(f"{image}: no task panel this agent knows is open", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
+    try:
+        steps = steps_json(plan(state))
+    except NoPlan as exc:
+        err.print(f"{image}: {exc}", soft_wrap=True, markup=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps({"panel": state.name, "state": state.state, "steps": steps}))
+        return
+    out.print(f"{state.name} ({state.state})")
+    for s in steps:
+        out.print("  " + json.dumps(s), soft_wrap=True, markup=False)
 
 
 @app.command("solve-wires")
@@ -593,6 +662,36 @@ def solve_wires_cmd(
     out.print(f"panel at ({x}, {y}) size {w}x{h}")
     for p in solution.pairs:
         out.print(f"  {p.color:8s} {p.start} -> {p.end}")
+
+
+@app.command("read-hud")
+def read_hud_cmd(
+    image: Annotated[Path, typer.Argument(help="Screenshot of the game while walking (a task panel may be open).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print {tasks, room, task_bar, buttons, panel}.")] = False,
+) -> None:
+    """Read the HUD: task list, room label, total-tasks bar, lit buttons, open panel; exit 1 if there is none."""
+    from .perception.hud import NotHudError, read_hud
+    from .perception.images import load_image
+
+    try:
+        reading = read_hud(load_image(image))
+    except NotHudError as exc:
+        err.print(f"{image}: {exc}", soft_wrap=True, markup=False)
+        raise typer.Exit(1) from None
+    result = reading.to_json()
+    if as_json:
+        print(json.dumps(result))
+        return
+    if reading.error:
+        err.print(f"{image}: {reading.error}", soft_wrap=True, markup=False)
+    for t in result["tasks"]:
+        where = f"{t['room']}: " if t["room"] else ""
+        steps = f" ({t['step']}/{t['steps']})" if t["steps"] else ""
+        cut = " [partly hidden]" if t["partial"] else ""
+        out.print(f"{where}{t['task'] or '?'}{steps}  {t['state']}{cut}", soft_wrap=True, markup=False)
+    lit = ", ".join(k for k, v in result["buttons"].items() if v) or "none"
+    out.print(f"room: {result['room'] or '-'}   task bar: {result['task_bar']:.0%}   lit: {lit}   "
+              f"panel: {result['panel'] or '-'}", soft_wrap=True, markup=False)
 
 
 @app.command("prompt")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amongus_agent.perception.chat_ocr import ChatImageError, ChatLine, read_chat
+from amongus_agent.perception.chat_ocr import ChatImageError, ChatLine, ChatUnreadableError, read_chat
 from amongus_agent.perception.chat_reader import ChatReader
 from amongus_agent.perception.synthetic.chat_samples import random_chat
 from amongus_agent.perception.synthetic.fonts import FontSpec
@@ -32,22 +32,53 @@ def test_reads_speakers_colours_and_text(size, font, noise):
     assert score.char_accuracy >= 0.98, score
 
 
-def test_ghost_and_own_messages_and_every_colour():
+def test_own_messages_vote_notices_and_every_colour():
+    """All 18 colours from the icon inside the bubble, own messages on the right, vote notices as their own kind."""
     from amongus_agent.perception.palette import PLAYER_COLORS
 
     chat = [ChatMessage(f"P{i}", c, f"colour {c} here", is_self=i % 5 == 0, is_ghost=i % 4 == 1)
             for i, c in enumerate(PLAYER_COLORS)]
-    screen = render_meeting(chat, 1920, 1080, font=FontSpec("sans", 20))
-    got = read_chat(screen.image)
-    want = screen.complete_messages
-    assert [(g.color, g.is_self, g.is_ghost) for g in got] == [(m.color, m.is_self, m.is_ghost) for m in want]
-    assert len(want) >= 8
+    chat.insert(12, ChatMessage("", "coral", "P4 has voted. 3 remaining.", kind="vote"))
+    seen: list = []
+    for end in (6, 12, 19):  # the panel shows about eight bubbles: read the chat in three screens
+        screen = render_meeting(chat[:end], 1920, 1080, font=FontSpec("sans", 20))
+        got = read_chat(screen.image)
+        want = screen.complete_messages
+        assert [(g.color, g.is_self, g.kind) for g in got] == [(m.color, m.is_self, m.kind) for m in want]
+        assert all(0.5 < g.confidence <= 1 for g in got)
+        seen += [g.color for g in got]
+    assert set(seen) == set(PLAYER_COLORS)
+    vote = next(g for g in got if g.kind == "vote")
+    assert vote.speaker == "" and vote.text == "P4 has voted. 3 remaining."
+
+
+def test_lobby_chat_on_the_dark_panel():
+    chat = random_chat(np.random.default_rng(5), 8)
+    score = ChatScore()
+    screen = render_meeting(chat, 1600, 900, font=FontSpec("sans", 24), lobby=True, seed=5,
+                            noise=Noise(jpeg_quality=80))
+    score.add(screen, read_chat(screen.image))
+    assert score.messages >= 5 and score.missed == 0 and score.false_messages == 0 and score.color_errors == 0
+    assert score.char_accuracy >= 0.98, score
 
 
 def test_no_chat_is_empty_and_bad_input_raises():
     assert read_chat(np.zeros((720, 1280, 3), np.uint8)) == []
+    assert read_chat(np.full((720, 1280, 3), 255, np.uint8)) == []  # a white screen is not a bubble
     with pytest.raises(ChatImageError):
         read_chat(np.zeros((720, 1280), np.uint8))
+    with pytest.raises(ChatImageError):
+        read_chat(np.zeros((50, 80, 3), np.uint8))
+
+
+def test_open_chat_that_cannot_be_read_is_an_error(monkeypatch):
+    from amongus_agent.perception import chat_ocr
+
+    screen = render_meeting(random_chat(np.random.default_rng(8), 5), 1280, 720)
+    monkeypatch.setattr(chat_ocr, "image_to_data", lambda sheet, psm=6: {k: [] for k in (
+        "text", "conf", "top", "height", "left")})
+    with pytest.raises(ChatUnreadableError):
+        read_chat(screen.image)
 
 
 def _line(speaker: str, color: str, text: str) -> ChatLine:

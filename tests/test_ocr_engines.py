@@ -21,7 +21,7 @@ def test_both_engines_read_the_chat(monkeypatch, engine):
     else:
         monkeypatch.setattr(tesseract, "_in_process_api", lambda psm: None)
     score = ChatScore()
-    screen = render_meeting(random_chat(np.random.default_rng(4242), 8), 1920, 1080, font=FontSpec("sans", 24), seed=4242)
+    screen = render_meeting(random_chat(np.random.default_rng(4242), 10), 1920, 1080, font=FontSpec("sans", 20), seed=4242)
     score.add(screen, read_chat(screen.image))
     assert score.messages >= 8 and score.missed == 0 and score.color_errors == 0
     assert score.char_accuracy >= 0.98, score

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amongus_agent.perception.palette import PLAYER_COLORS, WIRE_COLORS, nearest_player_color
+from amongus_agent.perception.palette import (
+    PLAYER_COLORS,
+    PLAYER_SHADOWS,
+    WIRE_COLORS,
+    nearest_player_color,
+    vote_body_color,
+)
 from amongus_agent.perception.synthetic.chat_samples import random_chat
 from amongus_agent.perception.synthetic.fonts import FontMissingError, FontSpec, font_path
 from amongus_agent.perception.synthetic.meeting import ChatMessage, render_meeting
@@ -14,14 +20,20 @@ from amongus_agent.perception.synthetic.voting import VotePlayer, render_voting
 from amongus_agent.perception.synthetic.wiring import render_wiring
 
 
-def test_palette_has_the_twelve_colours_and_matches_itself():
+def test_palette_has_the_eighteen_colours_and_matches_itself():
     assert list(PLAYER_COLORS) == ["red", "blue", "green", "pink", "orange", "yellow", "black", "white", "purple",
-                                   "brown", "cyan", "lime"]
+                                   "brown", "cyan", "lime", "maroon", "rose", "banana", "gray", "tan", "coral"]
+    assert set(PLAYER_SHADOWS) == set(PLAYER_COLORS)
     assert set(WIRE_COLORS) == {"red", "blue", "yellow", "magenta"}
     for name, rgb in PLAYER_COLORS.items():
         assert nearest_player_color(rgb) == (name, 0.0)
-        darker = tuple(v * 0.88 for v in rgb)
+        darker = tuple(v * 0.95 for v in rgb)
         assert nearest_player_color(darker)[0] == name
+        # an icon's pixels: main tone, its shadow, visor and outline -> the colour, with a clear share
+        pixels = np.array([rgb[::-1]] * 60 + [PLAYER_SHADOWS[name][::-1]] * 25 + [(220, 202, 149)] * 15
+                          + [(0, 0, 0)] * 10, np.uint8)
+        got, share = vote_body_color(pixels)
+        assert got == name and share > 0.9
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (3840, 2160), (1366, 768)])
@@ -61,13 +73,14 @@ def test_meeting_wraps_long_messages_and_sides():
     s = render_meeting(chat, 1280, 720)
     other, mine = s.bubbles
     assert len(other.lines) >= 2 and " ".join(other.lines) == long
-    assert mine.box[0] < other.box[0]  # own bubble sits left, its icon on the right
+    assert mine.box[0] > other.box[0]  # own bubble sits further right, its icon at its right end
 
 
 def test_voting_screen_reports_plates_and_buttons():
     players = [VotePlayer("A", "red"), VotePlayer("B", "cyan", dead=True), VotePlayer("C", "brown")]
-    s = render_voting(players, 1600, 900, selected="brown")
-    assert set(s.plates) == {"red", "cyan", "brown"} and s.confirm is not None
+    s = render_voting(players, 1600, 900, selected="brown", cracks=True, hats=True)
+    assert set(s.plates) == {"red", "cyan", "brown"} and s.confirm is not None and s.skip is not None
+    assert render_voting(players, 1600, 900, results=True).skip is None
     x, y, w, h = s.plates["brown"]
     cx, cy, cw, ch = s.confirm
     assert x < cx and cx + cw <= x + w and y <= cy and cy + ch <= y + h

@@ -12,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-import cv2
 import numpy as np
 
 from ..perception.capture import Frame
-from ..perception.chat_ocr import find_chat_panel, read_chat
+from ..perception.chat_ocr import find_chat_input, read_chat
 from ..perception.voting import find_confirm_button, find_vote_targets
 from ..perception.wires import WiringSolution, ends_still_visible, solve_wiring
 from .input.base import InputBackend
@@ -44,6 +43,11 @@ def fix_wiring(grab: Grab, backend: InputBackend, *, settle: float = 0.4, retrie
             backend.drag(frame.to_screen(*pair.start), frame.to_screen(*pair.end), steps=drag_steps)
         time.sleep(settle)
         frame = grab()
+        if ends_still_visible(frame.image, last) >= 5:
+            # the game (or a busy machine) may not have drawn the last join yet: look once more
+            # before dragging again, a second drag on a joined wire is wasted time
+            time.sleep(settle)
+            frame = grab()
         if ends_still_visible(frame.image, last) < 5:  # of 8: the panel is gone
             return FlowResult(True, attempt, "panel closed")
         # wires already joined hide their ends; if the panel cannot be re-read, repeat the last drags
@@ -52,21 +56,12 @@ def fix_wiring(grab: Grab, backend: InputBackend, *, settle: float = 0.4, retrie
 
 
 def _input_box(image: np.ndarray) -> tuple[int, int] | None:
-    """Centre of the chat's text box: the wide light strip along the bottom of the chat panel."""
-    panel = find_chat_panel(image)
-    if panel is None:
+    """Centre of the chat's text box: the wide white box without an icon under the chat's bubbles."""
+    box = find_chat_input(image)
+    if box is None:
         return None
-    px, py, pw, ph = panel
-    gray = cv2.cvtColor(image[py : py + ph, px : px + pw], cv2.COLOR_BGR2GRAY)
-    light = (gray > 238).mean(axis=1)  # rows that are mostly the box's near-white
-    rows = np.flatnonzero(light > 0.85)
-    rows = rows[rows > 0.75 * ph]
-    if rows.size == 0:
-        return None
-    # the last run of such rows is the box (a bubble above it can qualify too)
-    breaks = np.flatnonzero(np.diff(rows) > 1)
-    run = rows[breaks[-1] + 1 :] if breaks.size else rows
-    return (px + pw // 2, py + int(np.median(run)))
+    x, y, w, h = box
+    return (x + w // 2, y + h // 2)
 
 
 def send_chat(grab: Grab, backend: InputBackend, text: str, *, settle: float = 0.5,

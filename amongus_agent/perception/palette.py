@@ -1,8 +1,11 @@
-"""The colours of the game, in one place: player colours and the four Fix Wiring wire colours.
+"""The colours of the game, in one place: the 18 player colours and the four Fix Wiring wire colours.
 
-Values are close to the ones the game draws (RGB). Recognisers compare colours in CIE Lab, where a
-distance means roughly the same visible difference everywhere, so nearest-colour matching works for
-dark colours (black, brown) as well as light ones (white, yellow).
+Values are the game's own (RGB): each player colour has a main tone and the darker shadow tone
+drawn on the icon's back and lower edge. Recognisers compare colours in CIE Lab, where a distance
+means roughly the same visible difference everywhere, so nearest-colour matching works for dark
+colours (black, brown, maroon) as well as light ones (white, yellow, banana). Classifying the pixels
+of an icon against both tones of every colour lets the shaded part vote for its own colour instead
+of for a darker neighbour (red's shadow is close to maroon's main tone).
 """
 
 from __future__ import annotations
@@ -12,19 +15,49 @@ import numpy as np
 RGB = tuple[int, int, int]
 
 PLAYER_COLORS: dict[str, RGB] = {
-    "red": (197, 17, 17),
-    "blue": (19, 46, 209),
-    "green": (17, 127, 45),
-    "pink": (237, 84, 186),
-    "orange": (239, 125, 14),
-    "yellow": (245, 245, 87),
+    "red": (198, 17, 17),
+    "blue": (19, 46, 210),
+    "green": (17, 128, 45),
+    "pink": (238, 84, 187),
+    "orange": (240, 125, 13),
+    "yellow": (246, 246, 87),
     "black": (63, 71, 78),
-    "white": (214, 224, 240),
-    "purple": (107, 49, 188),
+    "white": (215, 225, 241),
+    "purple": (107, 47, 188),
     "brown": (113, 73, 30),
-    "cyan": (56, 254, 220),
-    "lime": (80, 239, 57),
+    "cyan": (56, 255, 221),
+    "lime": (80, 240, 57),
+    "maroon": (95, 29, 46),
+    "rose": (236, 192, 211),
+    "banana": (240, 231, 168),
+    "gray": (117, 133, 147),
+    "tan": (145, 136, 119),
+    "coral": (215, 100, 100),
 }
+
+PLAYER_SHADOWS: dict[str, RGB] = {
+    "red": (122, 8, 56),
+    "blue": (9, 21, 142),
+    "green": (10, 77, 46),
+    "pink": (172, 43, 174),
+    "orange": (180, 62, 21),
+    "yellow": (195, 136, 34),
+    "black": (30, 31, 38),
+    "white": (132, 149, 192),
+    "purple": (59, 23, 124),
+    "brown": (94, 38, 21),
+    "cyan": (36, 168, 190),
+    "lime": (21, 168, 66),
+    "maroon": (65, 15, 26),
+    "rose": (222, 146, 179),
+    "banana": (210, 188, 137),
+    "gray": (70, 86, 100),
+    "tan": (81, 65, 62),
+    "coral": (180, 67, 98),
+}
+
+VISOR: RGB = (149, 202, 220)  # the glass every crewmate wears, with its shadow (not a player colour)
+VISOR_SHADOW: RGB = (80, 120, 146)
 
 WIRE_COLORS: dict[str, RGB] = {
     "red": (255, 0, 0),
@@ -48,6 +81,10 @@ def _lab(rgb_rows: np.ndarray) -> np.ndarray:
 
 _NAMES = list(PLAYER_COLORS)
 _PLAYER_LAB = _lab(np.array([PLAYER_COLORS[n] for n in _NAMES]))
+# prototypes for pixel votes: main tones, shadow tones, then the visor's two tones (label -1)
+_PROTO_LAB = _lab(np.array([PLAYER_COLORS[n] for n in _NAMES] + [PLAYER_SHADOWS[n] for n in _NAMES]
+                           + [VISOR, VISOR_SHADOW]))
+_PROTO_LABEL = np.array(list(range(len(_NAMES))) * 2 + [-1, -1])
 
 
 def nearest_player_color(rgb: tuple[float, float, float]) -> tuple[str, float]:
@@ -56,3 +93,36 @@ def nearest_player_color(rgb: tuple[float, float, float]) -> tuple[str, float]:
     d = np.linalg.norm(_PLAYER_LAB - lab, axis=1)
     i = int(np.argmin(d))
     return _NAMES[i], float(d[i])
+
+
+def vote_body_color(pixels_bgr: np.ndarray, max_distance: float = 22.0, *, min_lightness: float = 20.0,
+                    detail: bool = False):
+    """The player colour most of these pixels belong to, and the share of votes it won.
+
+    Each pixel votes for the colour whose main or shadow tone is nearest in Lab, if within
+    `max_distance`; visor pixels and pixels near no tone (outline, highlights, hats drawn over the
+    body, cracks) abstain, and so do near-black pixels (L* under `min_lightness`: the outline blurred
+    into the body). The
+    share (winner's votes over the winner's and the runner-up's) tells how sure the answer is: a
+    hat or a sticker covering the body lowers it.
+    """
+    px = np.asarray(pixels_bgr, dtype=np.uint8).reshape(-1, 3)
+    if px.shape[0] == 0:
+        return None, 0.0
+    if px.shape[0] > 2000:  # an evenly spread sample is as good a vote and keeps 4K icons cheap
+        px = px[:: px.shape[0] // 2000 + 1]
+    lab = _lab(px[:, ::-1])
+    d = np.linalg.norm(lab[:, None, :] - _PROTO_LAB[None, :, :], axis=2)
+    best = np.argmin(d, axis=1)
+    # near-black pixels are the outline or its blur into the body: they abstain (black's main tone is lighter)
+    ok = (d[np.arange(len(best)), best] <= max_distance) & (lab[:, 0] > min_lightness * 255 / 100)
+    labels = _PROTO_LABEL[best[ok]]
+    labels = labels[labels >= 0]
+    if labels.size == 0:
+        return None, 0.0
+    counts = np.bincount(labels, minlength=len(_NAMES))
+    if detail:
+        return {n: int(c) for n, c in zip(_NAMES, counts, strict=True) if c}
+    order = np.argsort(counts)[::-1]
+    i, second = int(order[0]), int(counts[order[1]])
+    return _NAMES[i], float(counts[i] / (counts[i] + second))

@@ -119,3 +119,12 @@ def image_to_data(gray: np.ndarray, psm: int = 6) -> dict[str, list]:
             raise TesseractMissingError(
                 "the Tesseract OCR engine is not installed: apt-get install tesseract-ocr tesseract-ocr-eng"
             ) from exc
+
+
+def read_line(gray: np.ndarray) -> tuple[str, float]:
+    """One line of text (page mode 7) and its mean word confidence (0..100; -1 when nothing was read)."""
+    data = image_to_data(gray, psm=7)
+    words = [(w.strip(), float(c)) for w, c in zip(data["text"], data["conf"], strict=True) if w.strip() and float(c) >= 0]
+    if not words:
+        return "", -1.0
+    return " ".join(w for w, _ in words), float(np.mean([c for _, c in words]))

@@ -29,6 +29,9 @@ _HUES: dict[str, tuple[tuple[int, int], ...]] = {
     "magenta": ((138, 165),),
 }
 WIRE_COLOR_NAMES = tuple(_HUES)
+# wire ends are drawn at full brightness; blur mixing a thin dark outline with a coloured scene
+# beyond it stays darker, so a bar does not leak into a same-hued object next to the panel
+_MIN_V = 130
 WORK_HEIGHT = 432  # frames are analysed at this height: stubs stay >= 10 px tall, and 4K costs as much as 720p
 # panel geometry in hundredths of the panel height (the game's proportions, see perception/synthetic/wiring.py)
 _ROW_PITCH = 19.0
@@ -69,18 +72,53 @@ class _Blob:
 
 
 def _blobs(hsv: np.ndarray) -> list[_Blob]:
+    """Solid bars of one wire colour, wider than tall.
+
+    A short horizontal closing first bridges what the game draws across a wire end: the colour-blind
+    symbol (x, triangle, circle, star in dark strokes) that would otherwise split a bar in two.
+    """
+    close = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1))
     out: list[_Blob] = []
     for color, ranges in _HUES.items():
-        m = cv2.inRange(hsv, (ranges[0][0], 111, 71), (ranges[0][1], 255, 255))
+        m = cv2.inRange(hsv, (ranges[0][0], 111, _MIN_V), (ranges[0][1], 255, 255))
         for lo, hi in ranges[1:]:
-            m |= cv2.inRange(hsv, (lo, 111, 71), (hi, 255, 255))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
+            m |= cv2.inRange(hsv, (lo, 111, _MIN_V), (hi, 255, 255))
+        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, close)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
         for i in range(1, n):
             x, y, w, h, area = (int(v) for v in stats[i])
-            if h < 5 or area < 25 or area < 0.6 * w * h or not 1.25 <= w / h <= 2.3:
+            if h < 5 or area < 25:
                 continue
-            out.append(_Blob(color, x, x + w, y, y + h))
+            # a bar is over twice as wide as tall; a squarer blob may be a bar with its lamp on top
+            runs = _full_rows(labels[y : y + h, x : x + w] == i) if w < 1.8 * h else [(0, h)]
+            for a, b in runs:
+                sub = labels[y + a : y + b, x : x + w] == i
+                cols = np.flatnonzero(sub.any(axis=0))
+                bw, bh = int(cols[-1] - cols[0] + 1), b - a
+                if bh < 5 or int(sub.sum()) < 0.55 * bw * bh or not 1.25 <= bw / bh <= 6.0:
+                    continue
+                out.append(_Blob(color, x + int(cols[0]), x + int(cols[-1]) + 1, y + a, y + b))
     return out
+
+
+def _full_rows(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Row runs where a component is at least 80% as wide as at its widest.
+
+    A bar and the narrower lamp drawn just above it (the yellow lamp over each left wire), once
+    blur has filled the thin outline between them, form one component; they separate here.
+    """
+    rows = mask.sum(axis=1)
+    full = rows >= 0.8 * rows.max()
+    runs, start = [], None
+    for k, on in enumerate(full):
+        if on and start is None:
+            start = k
+        elif not on and start is not None:
+            runs.append((start, k))
+            start = None
+    if start is not None:
+        runs.append((start, len(full)))
+    return runs
 
 
 def _rows(blobs: list[_Blob]) -> list[tuple[_Blob, _Blob]]:
@@ -93,7 +131,7 @@ def _rows(blobs: list[_Blob]) -> list[tuple[_Blob, _Blob]]:
             h = (a.h + b.h) / 2
             if abs(a.cy - b.cy) > 0.3 * h or abs(a.h - b.h) > 0.3 * h:
                 continue
-            if not 6 * h < b.x0 - a.x1 < 25 * h:
+            if not 6 * h < b.x0 - a.x1 < 35 * h:
                 continue
             rows.append((a, b))
     return rows
@@ -111,7 +149,8 @@ def _columns(rows: list[tuple[_Blob, _Blob]]) -> list[tuple[tuple[_Blob, _Blob],
         for combo in combinations(group, 4):
             ys = [q[0].cy for q in combo]
             gaps = np.diff(ys)
-            if gaps.min() < 2 * h or gaps.max() > 4.5 * h or gaps.max() > 1.25 * gaps.min():
+            # rendered panels space rows ~3 stub heights apart, the game's thin bars ~5.6
+            if gaps.min() < 2 * h or gaps.max() > 7.5 * h or gaps.max() > 1.25 * gaps.min():
                 continue
             if len({q[0].color for q in combo}) == 4 and len({q[1].color for q in combo}) == 4:
                 found.append(combo)
@@ -151,10 +190,22 @@ def solve_wiring(image: np.ndarray) -> WiringSolution | None:
         start = (round((left.x1 - 0.2 * lw) * inv), round(left.cy * inv))
         end = (round((right.x0 + 0.2 * rw) * inv), round(right.cy * inv))
         pairs.append(WirePair(left.color, start, end))
-    px0 = combo[0][0].x0 - 6 * u
-    px1 = max(r.x1 for _, r in combo) + 6 * u
-    py0 = combo[0][0].cy - 24 * u
-    panel = (round(px0 * inv), round(py0 * inv), round((px1 - px0) * inv), round(100 * u * inv))
+    pitch = 19 * u
+    bar_h = float(np.median([b.h for row in combo for b in row]))
+    if bar_h < 0.25 * pitch:
+        # the game's art: thin bars (under a fifth of the row pitch) reaching the panel's edges; the
+        # panel is about as tall as wide, the first row ~one pitch below its top
+        px0 = min(a.x0 for a, _ in combo)
+        px1 = max(r.x1 for _, r in combo)
+        py0 = combo[0][0].cy - 0.97 * pitch
+        ph = 4.81 * pitch
+    else:
+        # stubs a third of the pitch tall, set in from the edges (the project's rendered panels)
+        px0 = combo[0][0].x0 - 6 * u
+        px1 = max(r.x1 for _, r in combo) + 6 * u
+        py0 = combo[0][0].cy - 24 * u
+        ph = 100 * u
+    panel = (round(px0 * inv), round(py0 * inv), round((px1 - px0) * inv), round(ph * inv))
     return WiringSolution(panel, tuple(pairs))
 
 

@@ -185,6 +185,20 @@ class InputBackend(ABC):
                     self._mouse_up(button)
                     self._mouse_held.discard(button)
 
+    def mouse_down(self, x: int, y: int, button: str = "left") -> None:
+        """Move to (x, y) and press: the start of a hold or a paced drag (release with mouse_up or release_all)."""
+        with self._lock:
+            self._check()
+            self._move(int(x), int(y), 0.0)
+            self._mouse_down(button)
+            self._mouse_held.add(button)
+
+    def mouse_up(self, button: str = "left") -> None:
+        with self._lock:
+            if button in self._mouse_held:
+                self._mouse_up(button)
+                self._mouse_held.discard(button)
+
     def type_text(self, text: str, interval: float = 0.0) -> None:
         with self._lock:
             self._check()

@@ -37,7 +37,7 @@ class ChatScore:
     missed: int = 0
     false_messages: int = 0
     color_errors: int = 0
-    flag_errors: int = 0  # is_self / is_ghost wrong
+    flag_errors: int = 0  # is_self or kind (chat / vote) wrong; the game draws a ghost's message like any other
     order_errors: int = 0
 
     @property
@@ -69,5 +69,5 @@ class ChatScore:
             self.char_errors += levenshtein(truth, f"{got.speaker}\n{got.text}")
             self.messages += 1
             self.color_errors += got.color != m.color
-            self.flag_errors += (got.is_self != m.is_self) + (got.is_ghost != m.is_ghost)
+            self.flag_errors += (got.is_self != m.is_self) + (got.kind != m.kind)
         self.false_messages += len(lines) - len(used)

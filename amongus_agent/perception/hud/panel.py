@@ -1,0 +1,68 @@
+"""Is a task panel open? Its close button says so; which panel it is, the panel recognisers say.
+
+Every task and sabotage panel of the game opens with a round close button (light disc, dark ring,
+dark X) at its top left corner, about 1.3 times as tall as the total-tasks bar. The button is the one
+mark all panels share, so it is what this module looks for; naming the panel is left to
+`perception.panels.identify_panel` (one recogniser per panel) when that package is present, and to
+`perception.wires.solve_wiring` for Fix Wiring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .taskbar import TaskBar
+from .text_mask import channel_range
+
+
+@dataclass(frozen=True, slots=True)
+class CloseButton:
+    center: tuple[int, int]
+    radius: int
+
+
+def find_close_button(image: np.ndarray, bar: TaskBar) -> CloseButton | None:
+    h_img, w_img = image.shape[:2]
+    x1 = min(w_img, int(bar.box[0] + 1.5 * bar.width))
+    # at half size: the button stays ~30 px wide at 1080p and the search costs a quarter
+    f = 0.5 if bar.height >= 40 else 1.0
+    region = image[:, :x1]
+    if f < 1:
+        region = cv2.resize(region, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    lo, hi = channel_range(region)
+    light = cv2.bitwise_and(cv2.inRange(lo, 200, 255), cv2.inRange(cv2.subtract(hi, lo), 0, 35))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
+    bar_h = bar.height * f
+    best = None
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if not 0.7 * bar_h <= w <= 1.8 * bar_h or abs(w - h) > 0.2 * w:
+            continue
+        if not 0.35 <= area / (w * h) <= 0.85:
+            continue
+        cx, cy = x + w // 2, y + h // 2
+        r = max(1, w // 10)
+        core = lo[cy - r : cy + r + 1, cx - r : cx + r + 1]
+        if core.size == 0 or float(np.median(core)) > 120:  # the X crosses the centre
+            continue
+        if best is None or w > 2 * best.radius:
+            best = CloseButton((int(cx / f), int(cy / f)), int(w / 2 / f))
+    return best
+
+
+def panel_name(image: np.ndarray) -> str | None:
+    """The open panel's name: the per-panel recognisers first, then the Fix Wiring solver; None if unnamed."""
+    try:
+        from ..panels import identify_panel
+    except ImportError:  # the recognisers are optional: the HUD then says only that a panel is open
+        identify_panel = None
+    name = identify_panel(image) if identify_panel is not None else None
+    if name is None:
+        from ..wires import solve_wiring
+
+        if solve_wiring(image) is not None:
+            name = "Fix Wiring"
+    return name

@@ -1,0 +1,113 @@
+"""The total-tasks bar at the top left: the HUD's anchor and its fill fraction.
+
+The bar is the one HUD element with a fixed, high-contrast look (a light grey-beige frame around a
+dark green trough that fills with bright green), so it is found first and everything else on the
+left side of the HUD is measured from it: its height sets the scale, its left edge the margin of the
+task list. Nothing here assumes a screen size or a position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive)
+
+# BGR bounds of the frame's light grey-beige (the game draws ~(187, 187, 170)); the blue/green
+# channels sit a little above the red one, which keeps plain white and grey floors out
+_FRAME_LO = np.array([150, 150, 128], np.uint8)
+_FRAME_HI = np.array([220, 220, 205], np.uint8)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskBar:
+    box: Box  # outer frame
+    fill: float  # 0..1, share of the trough that is bright green
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+    @property
+    def width(self) -> int:
+        return self.box[2] - self.box[0]
+
+
+def _greenish(px: np.ndarray) -> np.ndarray:
+    b, g, r = (px[..., i].astype(np.int16) for i in range(3))
+    return (g > b + 10) & (g > r + 10)
+
+
+def _bright_green(px: np.ndarray) -> np.ndarray:
+    b, g, r = (px[..., i].astype(np.int16) for i in range(3))
+    return (g > 140) & (g > r + 80) & (g > b + 80)
+
+
+def _fill(image: np.ndarray, box: Box) -> float | None:
+    """Fill share of the trough, from two rows above and below the bar's caption."""
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    shares = []
+    for fy in (0.27, 0.76):
+        row = image[y0 + int(fy * h), x0:x1]
+        trough = np.flatnonzero(_greenish(row))
+        if trough.size < 0.5 * (x1 - x0):
+            continue
+        a, z = int(trough[0]), int(trough[-1]) + 1
+        lit = np.flatnonzero(_bright_green(row[a:z]))
+        # the fill grows from the left: the run of lit columns from the trough's left end (blended
+        # edge pixels may leave a gap of a pixel or two)
+        run = 0
+        if lit.size and lit[0] <= 0.05 * (z - a):
+            gaps = np.flatnonzero(np.diff(lit) > 3)
+            run = int(lit[gaps[0]] if gaps.size else lit[-1]) + 1
+        shares.append(run / max(1, z - a))
+    if not shares:
+        return None
+    return float(np.clip(max(shares), 0.0, 1.0))
+
+
+def find_task_bar(image: np.ndarray) -> TaskBar | None:
+    """The total-tasks bar: a wide light frame (width 8..20 times its height) around a green trough.
+
+    Searched in the top 40% of the frame only (the HUD draws it at the top). Scene objects drawn in
+    front of the HUD (cables, pipes) may cut the frame: pieces at the same height are joined first.
+    """
+    top = image[: max(1, int(image.shape[0] * 0.4))]
+    f = 0.5 if image.shape[0] >= 700 else 1.0  # the frame stays >= 15 px tall at half size from 720p up
+    if f < 1:
+        top = cv2.resize(top, None, fx=f, fy=f, interpolation=cv2.INTER_NEAREST)
+    mask = cv2.inRange(top, _FRAME_LO, _FRAME_HI)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    rings, strips = [], []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if h >= 8 and w >= 2 * h and 0.1 * w * h <= area <= 0.6 * w * h:
+            rings.append([x, y, x + w, y + h])
+        elif h >= 2 and w >= 2 * h:
+            strips.append((x, y, x + w, y + h))
+    joined: list[list[int]] = []
+    for q in sorted(rings):
+        if any(q[0] < j[2] and q[1] == j[1] for j in joined):
+            continue
+        h = q[3] - q[1]
+        tol = max(2, 0.08 * h)
+        for p in sorted([tuple(r) for r in rings] + strips):
+            if p[0] >= q[2] - 1 and p[0] - q[2] < 4 * h and p[1] >= q[1] - tol and p[3] <= q[3] + tol:
+                q[2] = max(q[2], p[2])
+        joined.append(q)
+    best: TaskBar | None = None
+    for q in joined:
+        x0, y0, x1, y1 = (int(round(v / f)) for v in q)
+        w, h = x1 - x0, y1 - y0
+        if not 8 <= w / h <= 20:
+            continue
+        box = (x0, y0, x1, y1)
+        fill = _fill(image, box)
+        if fill is None:
+            continue
+        if best is None or w > best.width:
+            best = TaskBar(box, fill)
+    return best

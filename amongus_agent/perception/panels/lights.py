@@ -1,0 +1,37 @@
+"""Fix Lights: five toggle switches over five green lamps; a dark lamp's switch must be flipped.
+
+The lamps are five round green blobs in an evenly spaced row; the switch sits above its lamp by
+about 0.7 of the spacing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import PanelState, Work, blobs, hsv_mask, rows_of
+
+NAME = "Fix Lights"
+
+
+def read(work: Work) -> PanelState | None:
+    green = hsv_mask(work, (45, 80), (120, 255), (35, 255))
+    cand = [b for b in blobs(green, work.h * work.w * 0.0004) if 0.75 < b.aspect < 1.33 and b.fill > 0.55]
+    for row in rows_of(cand, lambda b: b.cy, work.h * 0.02):
+        if len(row) != 5:
+            continue
+        gaps = np.diff([b.cx for b in row])
+        size = np.median([b.w for b in row])
+        if gaps.min() < 1.5 * size or gaps.max() > 1.25 * gaps.min():
+            continue
+        vals = [float(work.hsv[int(b.cy) - 1 : int(b.cy) + 2, int(b.cx) - 1 : int(b.cx) + 2, 2].mean()) for b in row]
+        bright = [v > 160 for v in vals]
+        if max(vals) - min(vals) < 40 and not all(bright):
+            continue
+        sp = float(np.median(gaps))
+        switches = [work.up(b.cx, b.cy - 0.7 * sp) for b in row]
+        off = [switches[i] for i in range(5) if not bright[i]]
+        box = work.up_box((int(row[0].x - 0.6 * sp), int(row[0].cy - 1.2 * sp), int(row[-1].x + row[-1].w + 0.6 * sp),
+                           int(row[0].cy + 0.5 * sp)))
+        return PanelState(NAME, "done" if not off else "ready", box,
+                          points={"switches": switches, "off": off}, info={"lit": bright})
+    return None

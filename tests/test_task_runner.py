@@ -1,0 +1,146 @@
+"""The task runner on a fake game: real screenshots as frames, the dry backend, a fake clock.
+
+No display and no real time: the clock only moves when the runner sleeps, so budgets and retries
+are checked exactly, whatever the machine's speed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import pytest
+
+from amongus_agent.act.input.base import InputAborted
+from amongus_agent.act.input.dry import DryBackend
+from amongus_agent.act.steps import Click, Hold
+from amongus_agent.act.tasks.runner import run_task
+from amongus_agent.perception.capture import Frame, Region
+
+SKELD = Path(__file__).resolve().parents[1] / ".." / "shared" / "real-screens" / "skeld"
+
+
+def load(name: str):
+    p = SKELD / name
+    if not p.is_file():
+        pytest.skip(f"{p} is not here")
+    return cv2.imread(str(p))
+
+
+class FakeGame:
+    """Shows one screenshot; `react(kind, x, y)` may swap it (the panel closing)."""
+
+    def __init__(self, image, react=None) -> None:
+        self.image = image
+        self.react = react or (lambda *a: None)
+        self.t = 0.0
+
+    def grab(self) -> Frame:
+        h, w = self.image.shape[:2]
+        return Frame(self.image, Region(0, 0, w, h))
+
+    def clock(self) -> float:
+        return self.t
+
+    def sleep(self, s: float) -> None:
+        self.t += max(0.0, s)
+
+
+class ReactingDry(DryBackend):
+    def __init__(self, game: FakeGame) -> None:
+        super().__init__()
+        self.game = game
+        self.pos = (0, 0)
+
+    def _move(self, x, y, duration):
+        super()._move(x, y, duration)
+        self.pos = (x, y)
+
+    def _mouse_up(self, button):
+        super()._mouse_up(button)
+        self.game.react("up", *self.pos)
+
+
+def run(game, backend, **kw):
+    return run_task(game.grab, backend, clock=game.clock, sleep=game.sleep, **kw)
+
+
+def test_accept_power_completes_when_the_fuse_is_clicked():
+    walking = load("other_task_open.png")
+    game = FakeGame(load("task_divert_power_2.png"))
+    game.react = lambda kind, x, y: setattr(game, "image", walking) if 936 <= x <= 982 and 468 <= y <= 620 else None
+    backend = ReactingDry(game)
+    result = run(game, backend, expect="Accept Diverted Power")
+    assert result.ok and result.reason == "panel closed" and result.attempts == 1
+    assert [type(s) for s in result.steps] == [Click]
+    assert not backend._mouse_held
+
+
+def test_unresponsive_panel_gives_up_after_one_retry_closes_and_releases():
+    game = FakeGame(load("task_fuel_engines.png"))
+    backend = ReactingDry(game)
+    result = run(game, backend, budget_s=60)
+    assert not result.ok and "did not react to 2 tries" in result.reason
+    assert [type(s) for s in result.steps] == [Hold, Hold]
+    assert [e.args for e in backend.events if e.kind == "key"] == [("escape",)]
+    downs = sum(e.kind == "mouse_down" for e in backend.events)
+    assert downs == sum(e.kind == "mouse_up" for e in backend.events) == 2 and not backend._mouse_held
+
+
+def test_budget_ends_a_hold_that_never_finishes():
+    game = FakeGame(load("sabotage_reactor_meltdown.png"))  # the other player never comes
+    backend = ReactingDry(game)
+    result = run(game, backend, budget_s=5.0)
+    assert not result.ok and "budget" in result.reason
+    assert game.t <= 5.0 + 1.0  # the fake clock: the runner never waited past its budget
+    assert not backend._mouse_held and [e.args for e in backend.events if e.kind == "key"] == [("escape",)]
+
+
+def test_wrong_panel_is_named_and_closed_without_touching_it():
+    game = FakeGame(load("task_prime_shields_skeld.png"))
+    backend = ReactingDry(game)
+    result = run(game, backend, expect="Swipe Card")
+    assert not result.ok and result.reason == "wrong panel: Prime Shields is open, expected Swipe Card"
+    assert [e.kind for e in backend.events if e.kind != "stick"] == ["key"]
+
+
+def test_no_panel_is_a_reason_not_an_action():
+    game = FakeGame(load("other_task_open.png"))
+    backend = ReactingDry(game)
+    result = run(game, backend)
+    assert not result.ok and "no task panel" in result.reason and result.panel is None
+    assert [e for e in backend.events if e.kind != "stick"] == []
+
+
+def test_input_aborted_mid_task_releases_everything():
+    game = FakeGame(load("task_unlock_manifolds.png"))
+
+    class Aborting(ReactingDry):
+        n = 0
+
+        def _mouse_down(self, button):
+            super()._mouse_down(button)
+            Aborting.n += 1
+            if Aborting.n == 3:
+                raise InputAborted("stop")
+
+    backend = Aborting(game)
+    result = run(game, backend)
+    assert not result.ok and "input failed" in result.reason
+    assert not backend._mouse_held
+
+
+def test_download_waits_for_the_transfer_and_gives_up_when_it_never_ends():
+    game = FakeGame(load("task_download_data.png"))  # clicked, but the panel never closes
+    backend = ReactingDry(game)
+    result = run(game, backend, budget_s=60)
+    assert not result.ok and "never reported 'closed'" in result.reason, result
+    assert game.t >= 9.0  # it waited the transfer time (fake clock) before giving up
+
+
+def test_read_panel_only_matches_the_names_an_entry_reports():
+    from amongus_agent.perception.panels import read_panel
+
+    im = load("task_upload_data.png")
+    assert read_panel(im, only="Upload Data").name == "Upload Data"
+    assert read_panel(im, only="Swipe Card") is None
