@@ -44,7 +44,9 @@ def server():
 
 
 def brain_for(server: LocalServer, clock: str) -> LLMBrain:
-    return LLMBrain(LLMConfig(base_url=server.base_url, model=server.model, clock=clock), memory=ModeMemory())
+    # greedy decoding: the same game gives the same answers, so the verdict does not hang on sampling luck
+    return LLMBrain(LLMConfig(base_url=server.base_url, model=server.model, clock=clock, temperature=0.0),
+                    memory=ModeMemory())
 
 
 def play_short(server: LocalServer, tmp_path, clock: str, seed: int):
@@ -120,7 +122,7 @@ def test_cli_local_starts_and_stops_its_own_server(tmp_path):
         pytest.skip("the local extra is not installed")
     out = subprocess.run(
         [sys.executable, "-m", "amongus_agent", "simulate", "--brain", "llm", "--local", "--agents", "1",
-         "--role", "crewmate", "--seed", "5", "--set", "max_game_s=20", "--set", "players=5", "--set", "impostors=1",
+         "--role", "crewmate", "--seed", "5", "--set", "max_game_s=20", "--players", "5", "--impostors", "1",
          "--json", "--out", str(tmp_path / "g.jsonl")],
         capture_output=True, text=True, timeout=1500)
     assert out.returncode == 0, out.stderr[-2000:]
