@@ -150,11 +150,14 @@ def test_play_with_a_gamepad_goes_through_a_whole_game(monkeypatch, caplog):
             games.append((result, log, seat, chosen))
             assert result.winner in ("crew", "impostors") and not result.lost
             kills = [e["victim"] for e in log if e["type"] == "kill" and e["killer"] == seat]
-            assert all(v in chosen for v in kills), f"every victim was a chosen target: {kills} vs {chosen}"
-            if kills and any(e["type"] == "meeting_start" for e in log):
+            if any(v in chosen for v in kills) and any(e["type"] == "meeting_start" for e in log):
                 break
-    assert any(e["type"] == "kill" and e["killer"] == seat for _, log, seat, _ in games for e in log), \
-        "the agent's kills reached the game through the pad"
+    # a pad cannot name its victim: the game kills the nearest player in range, who may be one the agent
+    # could not see (behind a wall); the kill flow presses only when its target is clearly the nearest
+    # one it sees, so the chosen target must fall
+    hits = [(e["victim"], chosen) for _, log, seat, chosen in games for e in log
+            if e["type"] == "kill" and e["killer"] == seat]
+    assert any(victim in chosen for victim, chosen in hits), f"a chosen target fell to the pad's kill: {hits}"
     assert any(e["type"] == "meeting_start" for e in log), "the game had a meeting"
     said = [e["text"] for e in log if e["type"] == "chat" and e["player"] == seat]
     assert said, "the agent's chat was typed on the keyboard and reached the game"
