@@ -14,6 +14,8 @@ import sys
 import threading
 import types
 
+import pytest
+
 from amongus_agent.agent.loop import AgentListener
 from amongus_agent.commentary.spec import parse_feed
 from amongus_agent.live.client import BridgeWorld
@@ -140,6 +142,7 @@ def gamepad_game(monkeypatch, seed: int):
     return result, log, seat, chosen
 
 
+@pytest.mark.timeout(1200)  # up to four whole games at 5x real time on a loaded machine
 def test_play_with_a_gamepad_goes_through_a_whole_game(monkeypatch, caplog):
     # a live game is not a replay: under load the agent may be voted out before it kills, so play
     # another seed then (bounded); every game must hold the properties, one must have a kill
