@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from amongus_agent.perception import tesseract
 from amongus_agent.perception.chat_ocr import ChatImageError, ChatLine, ChatUnreadableError, read_chat
 from amongus_agent.perception.chat_reader import ChatReader
 from amongus_agent.perception.synthetic.chat_samples import random_chat
@@ -72,10 +73,9 @@ def test_no_chat_is_empty_and_bad_input_raises():
 
 
 def test_open_chat_that_cannot_be_read_is_an_error(monkeypatch):
-    from amongus_agent.perception import chat_ocr
 
     screen = render_meeting(random_chat(np.random.default_rng(8), 5), 1280, 720)
-    monkeypatch.setattr(chat_ocr, "image_to_data", lambda sheet, psm=6: {k: [] for k in (
+    monkeypatch.setattr(tesseract, "image_to_data", lambda sheet, psm=6: {k: [] for k in (
         "text", "conf", "top", "height", "left")})
     with pytest.raises(ChatUnreadableError):
         read_chat(screen.image)
@@ -127,16 +127,15 @@ def test_missing_tesseract_is_one_clear_line(monkeypatch):
 
 
 def test_reader_reuses_reads_of_bubbles_it_has_seen(monkeypatch):
-    from amongus_agent.perception import chat_ocr
 
     calls: list[int] = []
-    real = chat_ocr.image_to_data
+    real = tesseract.image_to_data
 
     def counting(sheet, psm=6):
         calls.append(sheet.shape[0])
         return real(sheet, psm)
 
-    monkeypatch.setattr(chat_ocr, "image_to_data", counting)
+    monkeypatch.setattr(tesseract, "image_to_data", counting)
     chat = random_chat(np.random.default_rng(11), 8)
     reader = ChatReader()
     first = reader.feed(render_meeting(chat[:6], 1920, 1080, seed=1, noise=Noise(jpeg_quality=80)).image)

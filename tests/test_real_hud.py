@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 import pytest
 
+from amongus_agent.perception import tesseract
 from amongus_agent.perception.hud import NotHudError, read_hud
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-screens"
@@ -301,15 +302,14 @@ def test_truth_lines_parse_back():
 
 
 def test_line_cache_skips_ocr_of_lines_read_before(screens, monkeypatch):
-    from amongus_agent.perception.hud import task_list
     from amongus_agent.perception.hud.task_list import LineCache
 
     image = screens["task_swipe_card.png"]
     cache = LineCache()
     first = read_hud(image, cache).to_json()
     calls = []
-    real = task_list.image_to_data
-    monkeypatch.setattr(task_list, "image_to_data", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = tesseract.image_to_data
+    monkeypatch.setattr(tesseract, "image_to_data", lambda *a, **k: calls.append(1) or real(*a, **k))
     again = read_hud(image, cache).to_json()
     assert again == first and calls == []
     # a changed line (the list redrawn with one line gone) is read again; the others come from the cache

@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import AmongUsError
 from .palette import vote_body_color
 from .schema import ChatLineOut
-from .tesseract import image_to_data
+from .tesseract import read_stacked
 
 Box = tuple[int, int, int, int]  # x, y, w, h
 TARGET_LINE_H = 34  # pixels of a text line's ink after scaling: where Tesseract's LSTM reads these fonts best
@@ -533,28 +533,7 @@ def _pick_name(old: tuple[str, float, bool] | None, new: tuple[str, float, bool 
 def _ocr_pieces(pieces: list[_Piece], bubbles: list[Bubble]) -> dict[int, _Read]:
     """Speaker, text and confidences per bubble: every line in ONE Tesseract run over a sheet stacking them."""
     lines = pieces
-    words_of: list[list[tuple[int, str, float]]] = [[] for _ in lines]
-    if lines:
-        width = max(p.img.shape[1] for p in lines) + 2 * _GAP
-        height = sum(p.img.shape[0] + _GAP for p in lines) + _GAP
-        sheet = np.full((height, width), 255, np.uint8)
-        spans = []
-        y = _GAP
-        for p in lines:
-            sheet[y : y + p.img.shape[0], _GAP : _GAP + p.img.shape[1]] = p.img
-            spans.append((y, y + p.img.shape[0]))
-            y += p.img.shape[0] + _GAP
-        data = image_to_data(sheet)
-        for i, word in enumerate(data["text"]):
-            word = word.strip()
-            conf = float(data["conf"][i])
-            if not word or conf < 0:
-                continue
-            cy = data["top"][i] + data["height"][i] / 2
-            for k, (a, z) in enumerate(spans):
-                if a - _GAP / 2 <= cy < z + _GAP / 2:
-                    words_of[k].append((data["left"][i], word, conf))
-                    break
+    words_of = read_stacked([p.img for p in lines], _GAP)
     text_of: dict[int, list[str]] = {}
     conf_of: dict[int, list[float]] = {}
     name_of: dict[int, tuple[str, float, bool]] = {}

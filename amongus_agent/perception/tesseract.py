@@ -128,3 +128,31 @@ def read_line(gray: np.ndarray) -> tuple[str, float]:
     if not words:
         return "", -1.0
     return " ".join(w for w, _ in words), float(np.mean([c for _, c in words]))
+
+
+def read_stacked(images: list[np.ndarray], gap: int = 24) -> list[list[tuple[int, str, float]]]:
+    """Many one-line grey images read in ONE Tesseract run: stacked on a white sheet with `gap` rows
+    between them (one process or API call instead of one per line), words handed back to the image
+    they sit on as (left, word, confidence)."""
+    words: list[list[tuple[int, str, float]]] = [[] for _ in images]
+    if not images:
+        return words
+    width = max(im.shape[1] for im in images) + 2 * gap
+    sheet = np.full((sum(im.shape[0] + gap for im in images) + gap, width), 255, np.uint8)
+    spans, y = [], gap
+    for im in images:
+        sheet[y : y + im.shape[0], gap : gap + im.shape[1]] = im
+        spans.append((y, y + im.shape[0]))
+        y += im.shape[0] + gap
+    data = image_to_data(sheet)
+    for i, word in enumerate(data["text"]):
+        word = word.strip()
+        conf = float(data["conf"][i])
+        if not word or conf < 0:
+            continue
+        cy = data["top"][i] + data["height"][i] / 2
+        for k, (a, z) in enumerate(spans):
+            if a - gap / 2 <= cy < z + gap / 2:
+                words[k].append((data["left"][i], word, conf))
+                break
+    return words

@@ -29,7 +29,7 @@ from ..errors import AmongUsError
 from .chat_ocr import _outlined_fill, _pick_name
 from .palette import vote_body_color
 from .schema import PlateOut, TargetOut, VotingOut
-from .tesseract import image_to_data, read_line
+from .tesseract import read_line, read_stacked
 
 Box = tuple[int, int, int, int]  # x, y, w, h
 MIN_SHARE = 0.65  # below this (winner's votes over winner's and runner-up's) a plate's colour is withheld
@@ -334,25 +334,7 @@ def _read_texts(image: np.ndarray, plates: list[Box], title: Box | None, skip: B
             pieces.append((item, True, filled))
     texts: list[str] = [""] * len(regions)
     if pieces:
-        width = max(p.shape[1] for _, _, p in pieces) + 2 * _GAP
-        sheet = np.full((sum(p.shape[0] + _GAP for _, _, p in pieces) + _GAP, width), 255, np.uint8)
-        spans, y = [], _GAP
-        for _, _, p in pieces:
-            sheet[y : y + p.shape[0], _GAP : _GAP + p.shape[1]] = p
-            spans.append((y, y + p.shape[0]))
-            y += p.shape[0] + _GAP
-        data = image_to_data(sheet)
-        words: list[list[tuple[int, str, float]]] = [[] for _ in pieces]
-        for i, word in enumerate(data["text"]):
-            word = word.strip()
-            conf = float(data["conf"][i])
-            if not word or conf < 0:
-                continue
-            cy = data["top"][i] + data["height"][i] / 2
-            for k, (a, z) in enumerate(spans):
-                if a - _GAP / 2 <= cy < z + _GAP / 2:
-                    words[k].append((data["left"][i], word, conf))
-                    break
+        words = read_stacked([p for _, _, p in pieces], _GAP)
         best: dict[int, tuple[str, float, bool]] = {}
         for (item, fill, _), ws in zip(pieces, words, strict=True):
             if not ws:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..tesseract import image_to_data
+from ..tesseract import read_stacked
 from .taskbar import TaskBar
 from .text_mask import STATES, text_masks
 from .vocab import ParsedLine, parse_line
@@ -232,27 +232,8 @@ def ocr_lines(crops: list[np.ndarray], cache: LineCache | None = None) -> list[s
         return [k or "" for k in known]
     if not crops:
         return []
-    width = max(c.shape[1] for c in crops) + 2 * _GAP
-    height = sum(c.shape[0] + _GAP for c in crops) + _GAP
-    sheet = np.full((height, width), 255, np.uint8)
-    spans = []
-    y = _GAP
-    for c in crops:
-        sheet[y : y + c.shape[0], _GAP : _GAP + c.shape[1]] = c
-        spans.append((y, y + c.shape[0]))
-        y += c.shape[0] + _GAP
-    data = image_to_data(sheet)
-    words: list[list[tuple[int, str]]] = [[] for _ in crops]
-    for i, word in enumerate(data["text"]):
-        word = word.strip()
-        if not word or float(data["conf"][i]) < 0:
-            continue
-        cy = data["top"][i] + data["height"][i] / 2
-        for k, (a, z) in enumerate(spans):
-            if a - _GAP / 2 <= cy < z + _GAP / 2:
-                words[k].append((data["left"][i], word))
-                break
-    return [" ".join(w for _, w in sorted(ws)) for ws in words]
+    words = read_stacked(crops, _GAP)
+    return [" ".join(w for _, w, _ in sorted(ws)) for ws in words]
 
 
 def line_crops(image: np.ndarray, bands: list[_Band], bar: TaskBar) -> list[np.ndarray]:
