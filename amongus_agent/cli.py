@@ -274,6 +274,7 @@ def simulate_cmd(
     AMONGUS_FIELD environment variables (e.g. AMONGUS_KILL_COOLDOWN_S=30). With --feed, the agent
     narrates its game to VTuber tools while it plays (docs/commentary.md).
     """
+    from .sessions.feed_options import FeedOptions
     from .sessions.simulate import SimulateOptions, simulate
     from .sim.settings import settings_from_cli
 
@@ -298,10 +299,9 @@ def simulate_cmd(
         opts = SimulateOptions(
             seed=seed, agents=agents, role=role, llm=llm, clock=clock, persona=_persona(persona),
             speed=speed if speed is not None else (1.0 if clock == "realtime" else 0.0), out=out_file,
-            feeds=_feed_specs(feeds or []),
-            narrator_llm=(llm or _llm(base_url, model, timeout)) if narrate == "llm" else None,
-            feed_gap_s=feed_gap, feed_token=feed_token, feed_origins=feed_origin or [], feed_secrets=feed_secrets,
-            neuro_timeout_s=neuro_timeout)
+            feed=FeedOptions(_feed_specs(feeds or []),
+                             (llm or _llm(base_url, model, timeout)) if narrate == "llm" else None,
+                             feed_gap, feed_token, feed_origin or [], feed_secrets, neuro_timeout))
         view = _live_view(quiet=as_json)
         try:
             summary = simulate(settings, opts, view, on_game=view.on_game)
@@ -822,6 +822,7 @@ def play_cmd(
 
     Exits 1 when the state source is lost before the game ends.
     """
+    from .sessions.feed_options import FeedOptions
     from .sessions.play import INPUTS, PlayOptions, play_live
 
     _choice("--input", input_mode, INPUTS)
@@ -832,9 +833,8 @@ def play_cmd(
     opts = PlayOptions(
         bridge=bridge, input=input_mode, map_name=map_name, out=out_file, llm=llm, persona=_persona(persona),
         seat=seat, player=player, token=token or os.environ.get("AMONGUS_BRIDGE_TOKEN"), retries=retries,
-        feeds=_feed_specs(feeds or []), narrator_llm=(llm or _llm(base_url, model, None)) if narrate == "llm" else None,
-        feed_gap_s=feed_gap, feed_token=feed_token, feed_origins=feed_origin or [], feed_secrets=feed_secrets,
-        neuro_timeout_s=neuro_timeout)
+        feed=FeedOptions(_feed_specs(feeds or []), (llm or _llm(base_url, model, None)) if narrate == "llm" else None,
+                         feed_gap, feed_token, feed_origin or [], feed_secrets, neuro_timeout))
     result, world = play_live(opts, announce=lambda line: err.print(line, soft_wrap=True, markup=False))
     summary = {"seat": world.hello.seat if world.hello else None, "frames": result.frames,
                "ticks": result.ticks, "winner": result.winner, "reason": result.reason, "lost": result.lost,

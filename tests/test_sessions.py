@@ -20,6 +20,7 @@ from amongus_agent.agent.loop import AgentListener
 from amongus_agent.commentary.spec import parse_feed
 from amongus_agent.live.client import BridgeWorld
 from amongus_agent.live.protocol import Input
+from amongus_agent.sessions.feed_options import FeedOptions
 from amongus_agent.sessions.play import PlayOptions, device_actuator, play_bridge, play_live
 from amongus_agent.sessions.sim_server import SimServer
 from amongus_agent.sessions.simulate import SimulateOptions, simulate
@@ -176,12 +177,12 @@ def test_play_feed_narrates_the_live_game_like_simulate(tmp_path):
     seed = 11
     live_feed, sim_feed = tmp_path / "live.jsonl", tmp_path / "sim.jsonl"
     game, server, thread, _ = serve(seed, "crewmate", speed=30.0)
-    opts = PlayOptions(bridge=f"tcp://127.0.0.1:{server.port}", feeds=[parse_feed(f"jsonl:{live_feed}")])
+    opts = PlayOptions(bridge=f"tcp://127.0.0.1:{server.port}", feed=FeedOptions([parse_feed(f"jsonl:{live_feed}")]))
     result, _ = play_live(opts)
     thread.join(timeout=120)
     assert not result.lost
     simulate(GameSettings(), SimulateOptions(seed=seed, agents=1, role="crewmate", out=tmp_path / "g.jsonl",
-                                             feeds=[parse_feed(f"jsonl:{sim_feed}")]))
+                                             feed=FeedOptions([parse_feed(f"jsonl:{sim_feed}")])))
     kinds = lambda path: {json.loads(line)["kind"] for line in path.read_text().splitlines()}  # noqa: E731
     live, sim = kinds(live_feed), kinds(sim_feed)
     # the two games part ways (the live agent plays in real time), so what happens in them differs;

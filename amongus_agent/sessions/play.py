@@ -19,14 +19,14 @@ from typing import Any
 
 from ..act.device import DeviceActuator
 from ..agent.loop import Agent
-from ..commentary.spec import FeedSpec
 from ..errors import AmongUsError
 from ..live.client import BridgeWorld
 from ..live.timshaw import TimShawWorld
 from ..recording import RecordingWriter
 from ..world.map import GameMap, load_map
 from ..world.tasks import load_tasks
-from .feed import attach_feed, open_feed
+from .feed import attach_feed
+from .feed_options import FeedOptions
 
 log = logging.getLogger(__name__)
 SILENCE_S = 30.0
@@ -62,13 +62,7 @@ class PlayOptions:
     player: str | None = None  # or the seat of this player name
     token: str | None = None  # the bridge's token, when it asks for one
     retries: int = 8  # reconnects in a row without a frame before the game is given up as lost
-    feeds: list[FeedSpec] = field(default_factory=list)
-    narrator_llm: Any = None
-    feed_gap_s: float | None = None
-    feed_token: str | None = None
-    feed_origins: list[str] = field(default_factory=list)
-    feed_secrets: str = "none"  # what a feed shows of the agent's secrets: none, role or all
-    neuro_timeout_s: float = 5.0
+    feed: FeedOptions = field(default_factory=FeedOptions)
     backends: dict[str, Any] = field(default_factory=dict)  # already opened input backends, by role (tests)
 
 
@@ -118,12 +112,10 @@ def play_live(opts: PlayOptions, announce=None) -> tuple[PlayResult, BridgeWorld
     """Assemble world, agent, feed and recording from `opts`, and play until the game ends."""
     game_map = load_map(opts.map_name)
     world = open_world(opts, game_map)
-    feed = open_feed(opts.feeds, persona=opts.persona, narrator_llm=opts.narrator_llm, gap_s=opts.feed_gap_s,
-                     token=opts.feed_token, origins=opts.feed_origins, secrets=opts.feed_secrets,
-                     announce=announce) if opts.feeds else None
+    feed = opts.feed.open(opts.persona, announce)
     try:
         result = play_bridge(world, game_map, out=opts.out, seed=opts.seed, feed=feed,
-                             neuro_timeout_s=opts.neuro_timeout_s, llm=opts.llm, persona=opts.persona,
+                             neuro_timeout_s=opts.feed.neuro_timeout_s, llm=opts.llm, persona=opts.persona,
                              clock=opts.clock)
     finally:
         if feed is not None:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from ..recording import RecordingWriter
 from ..sim.runner import new_game, play
 from ..sim.settings import GameSettings
+from .feed_options import FeedOptions
 
 if TYPE_CHECKING:  # the agent and the feed are imported only by games that have them (start-up time)
-    from ..commentary.spec import FeedSpec
     from ..sim.engine import Game
 
 
@@ -31,13 +31,7 @@ class SimulateOptions:
     persona: Any = None
     speed: float = 0.0
     out: Path | None = None
-    feeds: list[FeedSpec] = field(default_factory=list)
-    narrator_llm: Any = None
-    feed_gap_s: float | None = None
-    feed_token: str | None = None
-    feed_origins: list[str] = field(default_factory=list)
-    feed_secrets: str = "none"  # what a feed shows of the agent's secrets: none, role or all
-    neuro_timeout_s: float = 5.0
+    feed: FeedOptions = field(default_factory=FeedOptions)
 
 
 @dataclass
@@ -71,7 +65,7 @@ def simulate(settings: GameSettings, opts: SimulateOptions, view: View | None = 
     if on_game is not None:
         on_game(game)
     agents = opts.agents
-    if opts.feeds and agents == 0:
+    if opts.feed.specs and agents == 0:
         agents = 1  # commentary is the agent's own: narrate one agent seat
     path = opts.out or Path("recordings") / f"game-{opts.seed}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,15 +80,13 @@ def simulate(settings: GameSettings, opts: SimulateOptions, view: View | None = 
     try:
         for s in seats.values():
             s.agent.prepare()  # the model reads the static prompt before the round's clock starts
-        if opts.feeds:
-            from .feed import attach_feed, open_feed
+        feed = opts.feed.open(opts.persona, view.announce)
+        if feed is not None:
+            from .feed import attach_feed
 
-            feed = open_feed(opts.feeds, persona=opts.persona, narrator_llm=opts.narrator_llm, gap_s=opts.feed_gap_s,
-                             token=opts.feed_token, origins=opts.feed_origins, secrets=opts.feed_secrets,
-                             announce=view.announce)
             seat = seats[min(seats)]
             attach_feed(feed, seat.agent, seat.world.observe(), game.map, persona=opts.persona,
-                        neuro_timeout_s=opts.neuro_timeout_s)
+                        neuro_timeout_s=opts.feed.neuro_timeout_s)
         with RecordingWriter(path, game.header()) as writer:
             result = play(game, controllers=seats, sinks=[writer], on_events=view.on_events, speed=opts.speed)
     finally:
