@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from xvfb import xvfb
 
 W, H = 1280, 720
 HERE = Path(__file__).resolve()
@@ -143,25 +143,8 @@ def _window(mode: str, out: Path, seed: int) -> None:  # pragma: no cover - runs
 # ---------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def xdisplay():
-    assert shutil.which("Xvfb"), "Xvfb is installed by scripts/setup.sh"
-    for n in range(91, 120):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{n}").exists():
-        assert proc.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
-        time.sleep(0.05)
-    old = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = f":{n}"
-    yield f":{n}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    if old is None:
-        os.environ.pop("DISPLAY", None)
-    else:
-        os.environ["DISPLAY"] = old
+    with xvfb(W, H) as display:
+        yield display
 
 
 @pytest.fixture

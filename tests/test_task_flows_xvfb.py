@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from xvfb import xvfb
 
 W, H = 1280, 720
 HERE = Path(__file__).resolve()
@@ -332,39 +333,10 @@ def _window(mode: str, out: Path, seed: int) -> None:  # pragma: no cover - runs
 # ---------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def xdisplay():
-    import shutil
-    import subprocess
-
-    assert shutil.which("Xvfb"), "Xvfb is installed by scripts/setup.sh"
     if not SKELD.is_dir():
         pytest.skip("the shared real screenshots are not here")
-    # Xvfb picks a free display itself (-displayfd): no race with other suites starting displays
-    r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(w,))
-    os.close(w)
-    digits = b""
-    with os.fdopen(r, "rb") as f:
-        while not digits.endswith(b"\n"):
-            ch = f.read(1)
-            assert ch, "Xvfb did not start"
-            digits += ch
-    n = int(digits)
-    old = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = f":{n}"
-    # pyautogui binds its X display at import: an earlier module's (now closed) display must not be used
-    x11 = sys.modules.get("pyautogui._pyautogui_x11")
-    if x11 is not None:
-        from Xlib.display import Display
-
-        x11._display = Display(f":{n}")
-    yield f":{n}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    if old is None:
-        os.environ.pop("DISPLAY", None)
-    else:
-        os.environ["DISPLAY"] = old
+    with xvfb(W, H) as display:
+        yield display
 
 
 @pytest.fixture

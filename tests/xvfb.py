@@ -1,0 +1,49 @@
+"""One way for tests to start a private X server: Xvfb picks a free display itself (-displayfd).
+
+Choosing a number by looking for free lock files races with other suites starting displays at the
+same moment (two runs on one machine, or a helper's checkout): the loser's Xvfb dies or, worse, the
+test talks to the other's display. With -displayfd the server reports the number it took.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def xvfb(width: int, height: int) -> Iterator[str]:
+    """Start Xvfb at `width`x`height`, point DISPLAY (and an already imported pyautogui) at it, yield ":N"."""
+    assert shutil.which("Xvfb"), "Xvfb is installed by scripts/setup.sh"
+    r, w = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(w,))
+    os.close(w)
+    digits = b""
+    with os.fdopen(r, "rb") as f:
+        while not digits.endswith(b"\n"):
+            ch = f.read(1)
+            assert ch, "Xvfb did not start"
+            digits += ch
+    display = f":{int(digits)}"
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = display
+    # pyautogui binds its X display at import: an earlier module's (now closed) display must not be used
+    x11 = sys.modules.get("pyautogui._pyautogui_x11")
+    if x11 is not None:
+        from Xlib.display import Display
+
+        x11._display = Display(display)
+    try:
+        yield display
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if old is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = old
