@@ -222,7 +222,7 @@ def test_silent_server_agent_votes_alone_in_time_and_late_actions_are_refused():
         eject = next(e for e in events if e["type"] == "eject")
         assert votes and votes[0]["t"] <= eject["t"]  # voted on its own, before the voting closed
         assert votes[0]["target"] == own_first_vote()
-        assert 0.45 <= waited[0] < 2.0  # waited the configured time, not longer
+        assert 0.45 <= waited[0] < 4.5  # waited the configured 0.5 s, not the default 5 s
         assert "actions/force" in server.commands()
         assert server.wait(lambda: "actions/unregister" in server.commands())
         server.send_action("late-1", "vote_for_player", json.dumps({"player": "Skip"}))
@@ -241,7 +241,7 @@ def test_no_connection_means_no_wait(connected):
     feed = Feed([sink])
     try:
         t0 = time.perf_counter()
-        assert sink.ask_vote(["Red", "Skip"], "Vote now.", "", 5.0) is None
-        assert time.perf_counter() - t0 < 0.1
+        assert sink.ask_vote(["Red", "Skip"], "Vote now.", "", 60.0) is None
+        assert time.perf_counter() - t0 < 30  # answered at once, not after the minute it may wait
     finally:
         feed.close(timeout=0.2)

@@ -185,21 +185,22 @@ def test_prose_and_code_fences_around_json(server):
 # -- server trouble: fall back at once ---------------------------------------------------------------
 
 def test_slow_answer_times_out_quickly(server):
-    server.script([text(GOOD, delay_s=5.0)])
+    server.script([text(GOOD, delay_s=60.0)])
     brain = make_brain(server, timeout_s=0.5)
     started = time.monotonic()
     out = decide(brain)
     elapsed = time.monotonic() - started
     assert out.decision is None and out.fallback_reason == "timeout" and out.calls == 1
-    assert elapsed < 1.5
+    assert elapsed < 30  # it gave up; it did not wait the minute the answer took
 
 
 def test_slow_first_answer_leaves_no_time_for_the_retry(server):
-    server.script([text("not json", delay_s=0.3), text(GOOD, delay_s=0.5)])
+    # one deadline for the decision: the retry gets what the first answer left (1 s), not a fresh 4 s
+    server.script([text("not json", delay_s=3.0), text(GOOD, delay_s=60.0)])
     started = time.monotonic()
-    out = decide(make_brain(server, timeout_s=0.6))
+    out = decide(make_brain(server, timeout_s=4.0))
     assert out.decision is None and out.fallback_reason == "timeout" and out.calls == 2
-    assert time.monotonic() - started < 1.6
+    assert time.monotonic() - started < 6.5  # a fresh timeout for the retry would take 3 + 4 s at least
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
@@ -299,7 +300,7 @@ def test_pick_first_legal_reads_the_retry_prompt_when_there_is_no_schema():
 
 def test_say_is_one_short_line_without_reasoning(server):
     server.script([text("<think>they suspect me</think>\n\"I was in Admin doing wiring, honestly, ask anyone who "
-                        "passed by there\"\nsecond line"), error(500), text("hi", delay_s=3)])
+                        "passed by there\"\nsecond line"), error(500), text("hi", delay_s=60)])
     brain = make_brain(server, timeout_s=0.5)
     line = brain.say("s", "u", max_chars=40)
     assert line == "I was in Admin doing wiring, honestly,"
@@ -307,7 +308,7 @@ def test_say_is_one_short_line_without_reasoning(server):
     assert brain.say("s", "u") is None
     started = time.monotonic()
     assert brain.say("s", "u") is None
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 30  # gave up at its timeout, did not wait the minute
 
 
 # -- configuration -----------------------------------------------------------------------------------
