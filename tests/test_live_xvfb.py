@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from xvfb import xvfb
+from xvfb import record_once, xvfb
 
 W, H = 1280, 720
 HERE = Path(__file__).resolve()
@@ -186,7 +186,7 @@ def test_fix_wiring_flow_connects_all_four_wires(window, live, seed):
     out = window("wiring", seed)
     cap, mouse = live
     result = fix_wiring(cap.grab, mouse, settle=0.4)
-    state = json.loads(out.read_text())
+    state = record_once(out, "done")
     assert state["joined"] == ["blue", "magenta", "red", "yellow"], state
     assert state["done"] and len(state["events"]) == 4
     assert result.ok, result
@@ -198,7 +198,7 @@ def test_fix_wiring_flow_retries_when_a_drag_is_lost(window, live):
     out = window("wiring-drop-first", 5)
     cap, mouse = live
     result = fix_wiring(cap.grab, mouse, settle=0.4)
-    state = json.loads(out.read_text())
+    state = record_once(out, "done")
     assert result.ok and result.attempts == 2, result
     assert state["done"] and len(state["joined"]) == 4
 
@@ -220,7 +220,7 @@ def test_chat_flow_types_into_the_window(window, live):
     cap, mouse = live
     text = "I was in Admin doing wires"
     result = send_chat(cap.grab, mouse, text, settle=0.6)
-    state = json.loads(out.read_text())
+    state = record_once(out, "received")
     assert state.get("received") == text, state
     assert result.ok, result
     # the click landed in the text box, found from the screen (bottom strip of the chat panel)
@@ -240,8 +240,7 @@ def test_keyboard_backend_types_through_x11(window, live, via):
         assert kb.via == ("xdotool" if via == "auto" else via) and kb.via_reason
         kb.type_text("red sus, vote red")
         kb.key("enter")
-    time.sleep(0.3)
-    assert json.loads(out.read_text()).get("received") == "red sus, vote red"
+    assert record_once(out, "received").get("received") == "red sus, vote red"
 
 
 def test_vote_flow_finds_the_plate_and_confirms(window, live):
@@ -250,9 +249,8 @@ def test_vote_flow_finds_the_plate_and_confirms(window, live):
     out = window("vote")
     cap, mouse = live
     result = vote(cap.grab, mouse, "black")
-    time.sleep(0.3)
     assert result.ok, result
-    assert json.loads(out.read_text()).get("voted") == "black"
+    assert record_once(out, "voted").get("voted") == "black"
     refused = vote(cap.grab, mouse, "white")  # dead: no plate to vote for
     assert not refused.ok and "white" in refused.reason
 

@@ -47,3 +47,17 @@ def xvfb(width: int, height: int) -> Iterator[str]:
             os.environ.pop("DISPLAY", None)
         else:
             os.environ["DISPLAY"] = old
+
+
+def record_once(out, key: str, seconds: float = 30.0) -> dict:
+    """A stand-in window's JSON record once `key` is set in it (bounded wait: the verdict is the record,
+    not how fast a loaded machine delivered the X events)."""
+    import json
+    import time
+
+    end = time.monotonic() + seconds
+    state = json.loads(out.read_text())
+    while not state.get(key) and time.monotonic() < end:
+        time.sleep(0.05)
+        state = json.loads(out.read_text())
+    return state
