@@ -498,14 +498,16 @@ def _print_feed_event(message: str | bytes, styles: dict[str, str]) -> None:
     from rich.text import Text
 
     from .sim.view import clock
+    from .world.loading import parse_json
 
     try:
-        e = json.loads(message)
+        e = parse_json(message)  # a feed is a peer: its nesting and numbers are bounded like any other input
         line = Text(f"[{clock(float(e.get('game_t', 0)))}] ", style="dim")
         line.append(f"{e.get('priority', '?'):8s} {e.get('kind', '?')}: ", style=styles.get(e.get("priority"), ""))
         line.append(str(e.get("text", "")), style=styles.get(e.get("priority"), ""))
     except (ValueError, TypeError, AttributeError):
-        line = Text(str(message))
+        raw = message if isinstance(message, str) else message.decode("utf-8", "replace")
+        line = Text(raw[:200] + ("…" if len(raw) > 200 else ""))
     out.print(line, soft_wrap=True)
 
 

@@ -188,3 +188,11 @@ def test_bad_model_settings_are_one_line(tmp_path: Path, flag: str, value: str, 
     line = one_error_line(cli("simulate", "--brain", "llm", "--model", "m", "--agents", "1", "--json",
                               "-o", str(tmp_path / "g.jsonl"), "--base-url", "http://127.0.0.1:9", flag, value))
     assert word in line
+
+
+def test_feed_tail_prints_a_hostile_message_instead_of_dying():
+    from amongus_agent.cli import _print_feed_event
+
+    deep = "[" * 100_000 + "]" * 100_000
+    for message in (deep, '{"kind": ' + deep + "}", '{"game_t": 1e999, "text": "x"}', b"\xff\xfe"):
+        _print_feed_event(message, {})

@@ -245,3 +245,29 @@ def test_no_connection_means_no_wait(connected):
         assert time.perf_counter() - t0 < 30  # answered at once, not after the minute it may wait
     finally:
         feed.close(timeout=0.2)
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # within a websocket message's size limit, far past json's recursion limit
+
+
+def test_a_hostile_neuro_server_gets_an_answer_not_a_traceback():
+    """Deep nesting in a message or in an action's data string: refused like any bad JSON, the sink goes on."""
+    sink = NeuroSink(f"ws://127.0.0.1:{free_port()}")
+
+    class Socket:
+        def __init__(self) -> None:
+            self.sent: list[dict] = []
+
+        async def send(self, message: str) -> None:
+            self.sent.append(json.loads(message))
+
+    ws = Socket()
+    try:
+        asyncio.run(sink.on_message(ws, DEEP))
+        asyncio.run(sink.on_message(ws, '{"command": "action", "data": ' + DEEP + "}"))
+        action = {"command": "action", "data": {"id": "deep-1", "name": "vote_for_player", "data": DEEP}}
+        asyncio.run(sink.on_message(ws, json.dumps(action)))
+        assert [m["data"]["id"] for m in ws.sent] == ["deep-1"]
+        assert ws.sent[0]["data"]["success"] is False
+    finally:
+        sink.close(timeout=0.2)

@@ -6,7 +6,6 @@ the file is loaded, and a panel the file does not mention gets the defaults.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...errors import AmongUsError
 from ...paths import resolve_data_file
+from ...world.loading import JSONLimitError, parse_json
 
 
 class PanelRulesError(AmongUsError):
@@ -67,11 +67,11 @@ class Rules:
 def load_panel_rules(path: Path | str | None = None) -> PanelRulesFile:
     p = Path(path) if path is not None else resolve_data_file("tasks", "panels")
     try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
+        raw = parse_json(p.read_bytes())
     except FileNotFoundError as exc:
         raise PanelRulesError(f"{p}: no such file (the task panels' timing rules)") from exc
-    except json.JSONDecodeError as exc:
-        raise PanelRulesError(f"{p}: not JSON ({exc})") from exc
+    except JSONLimitError as exc:
+        raise PanelRulesError(f"{p}: {' '.join(filter(None, [exc.where, exc.message]))}") from exc
     try:
         return PanelRulesFile.model_validate(raw)
     except ValidationError as exc:

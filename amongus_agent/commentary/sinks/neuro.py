@@ -18,6 +18,7 @@ import threading
 from typing import Any
 
 from ...brain.untrusted import chat_block, defuse, name
+from ...world.loading import parse_json
 from ..events import GameDecisionEvent
 from .base import ReconnectingClient, log
 
@@ -67,7 +68,7 @@ class NeuroSink(ReconnectingClient):
 
     async def on_message(self, ws: Any, message: str) -> None:
         try:
-            msg = json.loads(message)
+            msg = parse_json(message)  # bounded: a peer's nesting or numbers cannot raise past here
         except ValueError:
             return
         if not isinstance(msg, dict) or msg.get("command") != "action":
@@ -86,7 +87,7 @@ class NeuroSink(ReconnectingClient):
         if ballot is None or ballot.done.is_set():
             return False, "the vote is closed"
         try:
-            args = json.loads(data.get("data") or "{}")  # `data` is a JSON string by the specification
+            args = parse_json(data.get("data") or "{}")  # `data` is a JSON string by the specification
         except (TypeError, ValueError):
             return False, "data is not valid JSON"
         player = args.get("player") if isinstance(args, dict) else None
