@@ -530,3 +530,32 @@ def test_local_server_names_the_missing_package(monkeypatch):
         local_server.smollm2_path()
     assert local_server.server_available() is False
 
+
+
+def test_a_tokenizer_answer_nested_past_any_limit_falls_back_to_the_estimate():
+    """The model server is a peer: a /tokenize answer 100,000 arrays deep is refused, not a RecursionError."""
+    import http.server
+    import threading
+
+    from amongus_agent.brain.tokenizer import Tokenizer, estimate_tokens
+
+    deep = ("[" * 100_000 + "]" * 100_000).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the http.server interface
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(deep)))
+            self.end_headers()
+            self.wfile.write(deep)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        tok = Tokenizer(f"http://127.0.0.1:{httpd.server_address[1]}/v1")
+        assert tok.count("red was in electrical") == estimate_tokens("red was in electrical")
+    finally:
+        httpd.shutdown()

@@ -20,6 +20,8 @@ import urllib.error
 import urllib.request
 from collections import OrderedDict
 
+from ..world.loading import parse_json
+
 # English prompt text with names, numbers and JSON: about 3.5 characters per token for Llama-style
 # BPE vocabularies (SmolLM2's tokenizer on this project's prompts: 3.56 on seeds 1-3). An estimate only;
 # the old chars/4 was 10-20% low.
@@ -85,7 +87,8 @@ class Tokenizer:
                                              headers={"Content-Type": "application/json"}, method="POST")
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                    tokens = json.loads(response.read(8_000_000)).get("tokens")
+                    # bounded: the model server is a peer, its nesting cannot raise past here
+                    tokens = parse_json(response.read(8_000_000), max_bytes=8_000_000).get("tokens")
             except (OSError, ValueError, AttributeError):  # URLError/HTTPError are OSErrors
                 continue
             if isinstance(tokens, list) and all(isinstance(t, int) for t in tokens):
