@@ -48,30 +48,24 @@ class Frame:
 
 
 def find_window_region(title: str) -> Region:
-    """The screen rectangle of the first visible X11 window whose title contains `title` (via xdotool).
+    """The screen rectangle of the visible game window whose title matches `title`, on this platform.
 
-    So capture can follow the game window instead of the whole desktop; on other systems pass a
-    Region yourself.
+    So capture can follow the game window instead of the whole desktop. Windows (where the game
+    client runs): the window's client area through user32, with the process made DPI-aware first
+    (`window/win32.py`); Linux and other X11 desktops: xdotool (`window/x11.py`); macOS: not
+    supported, pass a Region to ScreenCapture yourself.
     """
-    import shutil
-    import subprocess
-
-    if not shutil.which("xdotool"):
-        raise CaptureUnavailableError("finding a window needs xdotool: apt-get install xdotool")
-    if not os.environ.get("DISPLAY"):
-        raise CaptureUnavailableError("no X display: set DISPLAY, or run under Xvfb (apt-get install xvfb)")
-    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title], capture_output=True, text=True,
-                           timeout=10)
-    ids = found.stdout.split()
-    if not ids:
-        raise CaptureUnavailableError(f"no visible window titled like {title!r}")
-    geo = subprocess.run(["xdotool", "getwindowgeometry", "--shell", ids[0]], capture_output=True, text=True,
-                         timeout=10)
-    vals = dict(line.split("=", 1) for line in geo.stdout.split() if "=" in line)
-    try:
-        return Region(int(vals["X"]), int(vals["Y"]), int(vals["WIDTH"]), int(vals["HEIGHT"]))
-    except (KeyError, ValueError) as exc:
-        raise CaptureUnavailableError(f"xdotool gave no geometry for window {ids[0]}") from exc
+    if not title.strip():
+        raise CaptureUnavailableError("finding a window needs a title to look for (the game's is 'Among Us')")
+    if sys.platform == "win32":
+        from .window.win32 import find_window_region as find
+    elif sys.platform == "darwin":
+        raise CaptureUnavailableError(
+            "finding a window by title is not supported on macOS: give ScreenCapture a Region(left, top, width, height)"
+        )
+    else:
+        from .window.x11 import find_window_region as find
+    return find(title)
 
 
 class ScreenCapture:
@@ -82,6 +76,10 @@ class ScreenCapture:
             raise CaptureUnavailableError(
                 "no X display to capture: set DISPLAY, or run under a virtual display (apt-get install xvfb)"
             )
+        if sys.platform == "win32":  # before mss sets its own: see window/win32.py
+            from .window.win32 import make_dpi_aware
+
+            make_dpi_aware()
         try:
             import mss
         except ImportError as exc:

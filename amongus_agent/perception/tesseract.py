@@ -5,12 +5,18 @@ tessdata: the engine loads its model once per thread instead of once per call, w
 time of a meeting screen. Otherwise pytesseract starts one Tesseract process per call; callers
 batch their crops into one image so a frame costs one call either way, and OMP_THREAD_LIMIT=1 keeps
 the engine from spreading over every core of a machine the game itself needs.
+
+Which `tesseract` program pytesseract runs: `$AMONGUS_TESSERACT` (the program, or the folder holding
+it) when set, else the one on PATH, else on Windows the folders the UB Mannheim installer uses (it
+may leave PATH alone): Program Files, Program Files (x86), or per user %LOCALAPPDATA%/Programs.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import shutil
+import sys
 import tempfile
 import threading
 from functools import lru_cache
@@ -25,18 +31,57 @@ class TesseractMissingError(AmongUsError):
     """pytesseract or the Tesseract engine is not installed."""
 
 
+TESSERACT_ENV = "AMONGUS_TESSERACT"
+
+
+def install_hint() -> str:
+    """How to get the engine on this platform (the end of every 'not installed' message)."""
+    if sys.platform == "win32":
+        return (f"install Tesseract for Windows (the UB Mannheim build: winget install UB-Mannheim.TesseractOCR), "
+                f"or set {TESSERACT_ENV} to its tesseract.exe")
+    return f"apt-get install tesseract-ocr tesseract-ocr-eng (or set {TESSERACT_ENV} to the tesseract program)"
+
+
+def _windows_installs() -> list[str]:
+    """Where the UB Mannheim installer puts tesseract.exe: for all users, or for one user."""
+    places = [(os.environ.get("ProgramFiles"), "Tesseract-OCR"), (os.environ.get("ProgramFiles(x86)"), "Tesseract-OCR"),
+              (os.environ.get("LOCALAPPDATA"), os.path.join("Programs", "Tesseract-OCR"))]
+    return [os.path.join(base, sub, "tesseract.exe") for base, sub in places if base]
+
+
+def find_tesseract(current: str = "tesseract") -> str | None:
+    """The tesseract program to run, or None to leave pytesseract's `current` choice alone.
+
+    `$AMONGUS_TESSERACT` wins (a wrong one is an error naming it); a caller's own setting of
+    pytesseract's command (anything but its default "tesseract") is kept; otherwise PATH is
+    pytesseract's own way, and only on Windows, where the installer skips PATH, are its folders searched.
+    """
+    explicit = os.environ.get(TESSERACT_ENV, "").strip()
+    if explicit:
+        path = explicit
+        if os.path.isdir(path):
+            path = os.path.join(path, "tesseract.exe" if sys.platform == "win32" else "tesseract")
+        if not os.path.isfile(path):
+            raise TesseractMissingError(f"{TESSERACT_ENV}={explicit!r}: there is no Tesseract program there")
+        return path
+    if current != "tesseract" or shutil.which("tesseract") or sys.platform != "win32":
+        return None
+    return next((exe for exe in _windows_installs() if os.path.isfile(exe)), None)
+
+
 @lru_cache(maxsize=1)
 def _pytesseract():
     try:
         import pytesseract
     except ImportError as exc:
         raise TesseractMissingError("pytesseract is not installed: pip install pytesseract") from exc
+    command = find_tesseract(pytesseract.pytesseract.tesseract_cmd)
+    if command is not None:
+        pytesseract.pytesseract.tesseract_cmd = command
     try:
         pytesseract.get_tesseract_version()
     except pytesseract.TesseractNotFoundError as exc:
-            raise TesseractMissingError(
-                "the Tesseract OCR engine is not installed: apt-get install tesseract-ocr tesseract-ocr-eng"
-            ) from exc
+        raise TesseractMissingError(f"the Tesseract OCR engine is not installed: {install_hint()}") from exc
     return pytesseract
 
 
@@ -110,15 +155,16 @@ def image_to_data(gray: np.ndarray, psm: int = 6) -> dict[str, list]:
     config = f"--oem 1 --psm {psm} -c tessedit_do_invert=0 -c load_system_dawg=0 -c load_freq_dawg=0"
     with tempfile.TemporaryDirectory(prefix="amongus-ocr-") as tmp:
         # an uncompressed PGM is written and parsed far faster than the PNG pytesseract would make
+        # (encoded here and written by Python: cv2.imwrite fails silently on the non-ASCII temp folder
+        # of a Windows user named, say, José)
         path = os.path.join(tmp, "sheet.pgm")
-        cv2.imwrite(path, gray)
+        with open(path, "wb") as f:
+            f.write(cv2.imencode(".pgm", gray)[1].tobytes())
         try:
             return pt.image_to_data(path, lang="eng", config=config, output_type=pt.Output.DICT)
         except pt.TesseractNotFoundError as exc:
             _pytesseract.cache_clear()
-            raise TesseractMissingError(
-                "the Tesseract OCR engine is not installed: apt-get install tesseract-ocr tesseract-ocr-eng"
-            ) from exc
+            raise TesseractMissingError(f"the Tesseract OCR engine is not installed: {install_hint()}") from exc
 
 
 def read_line(gray: np.ndarray) -> tuple[str, float]:

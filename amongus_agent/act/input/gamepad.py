@@ -18,8 +18,8 @@ DEFAULT_BUTTONS: dict[Button, str] = {
     Button.SABOTAGE: "XUSB_GAMEPAD_B",
     Button.MAP: "XUSB_GAMEPAD_BACK",
 }
-INSTALL = ("pip install vgamepad (Windows: it installs the ViGEmBus driver; "
-           "Linux: needs libevdev and write access to /dev/uinput)")
+INSTALL = ("pip install vgamepad (Windows: it runs the ViGEmBus driver's setup; if that was skipped, install "
+           "ViGEmBus from the nefarius/ViGEmBus releases; Linux: needs libevdev and write access to /dev/uinput)")
 
 
 class GamepadBackend(InputBackend):

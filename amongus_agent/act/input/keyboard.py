@@ -3,8 +3,10 @@
 The `keyboard` package hooks the OS directly (on Linux through /dev/input and uinput, as root).
 Its events reach a real X server or Windows, but not a virtual X display such as Xvfb, and it
 needs root on Linux; so on Linux with an X display, typing goes through X itself (xdotool, else
-pyautogui) unless `via="keyboard"` is asked for. Which way was chosen, and why, is kept in
-`self.via` / `self.via_reason` (the fallback is recorded, never silent).
+pyautogui) unless `via="keyboard"` is asked for. On Windows, where the game runs, it is the
+`keyboard` package (OS-level key events with scan codes, no admin rights needed); xdotool is refused there.
+Which way was chosen, and why, is kept in `self.via` / `self.via_reason` (the fallback is
+recorded, never silent).
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ def import_keyboard():
 
 
 def _choose(via: str) -> tuple[str, str]:
+    if via == "xdotool" and sys.platform == "win32":
+        raise BackendUnavailableError("xdotool is X11-only: on Windows type with via='keyboard' or 'pyautogui'")
     if via != "auto":
         return via, "asked for"
+    if sys.platform == "win32":
+        return "keyboard", "Windows: the keyboard package sends OS-level key events the game reads"
     if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
         if xdotool_path():
             return "xdotool", "Linux X display: the keyboard package's uinput events may not reach it"

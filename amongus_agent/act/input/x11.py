@@ -1,7 +1,10 @@
 """Shared access to the desktop libraries: pyautogui needs an X display on Linux and says so badly.
 
 Importing pyautogui without DISPLAY dies with `KeyError: 'DISPLAY'`; with a dead display, with an
-Xlib error. Both become one BackendUnavailableError naming what to install or set.
+Xlib error. Both become one BackendUnavailableError naming what to install or set. The X11 parts
+apply on Linux only: on Windows there is no display to require and no xdotool, and pyautogui
+(SendInput and SetCursorPos) is loaded after the process is made DPI-aware, so the points it is
+sent agree with the pixels mss captures (`perception/window/win32.py`).
 """
 
 from __future__ import annotations
@@ -24,11 +27,17 @@ def require_display() -> None:
 @lru_cache(maxsize=1)
 def _load_pyautogui():
     require_display()
+    if sys.platform == "win32":  # before pyautogui's own, system-wide, DPI call
+        from ...perception.window.win32 import make_dpi_aware
+
+        make_dpi_aware()
     try:
         import pyautogui
     except ImportError as exc:
         raise BackendUnavailableError("pyautogui is not installed: pip install 'amongus-agent[live]'") from exc
     except Exception as exc:  # noqa: BLE001 - Xlib raises many kinds when the display is unusable
+        if not sys.platform.startswith("linux"):
+            raise BackendUnavailableError(f"pyautogui cannot start ({type(exc).__name__}: {exc})") from exc
         raise BackendUnavailableError(
             f"cannot open the X display {os.environ.get('DISPLAY')!r} for pyautogui ({type(exc).__name__}: {exc}); "
             "check DISPLAY or start Xvfb (apt-get install xvfb)"
