@@ -247,8 +247,7 @@ def run_window(screen: Screen, title: str, until: Callable[[], bool]) -> None:
     root.resizable(False, False)
     label = tk.Label(root, borderwidth=0, highlightthickness=0, bg="black")
     label.place(x=0, y=0, width=screen.w, height=screen.h)
-    pending_release: dict[str, str] = {}
-
+    pending_release: dict[str, tuple[str, int]] = {}  # key -> (Tk's after id, the release's X time)
     def show() -> None:
         try:
             img = screen.frame()
@@ -267,10 +266,12 @@ def run_window(screen: Screen, title: str, until: Callable[[], bool]) -> None:
 
     def on_press(e) -> None:
         ks = e.keysym
-        after = pending_release.pop(ks.lower(), None)
-        if after is not None:
-            root.after_cancel(after)  # auto-repeat: the key never went up
-            return
+        pending = pending_release.pop(ks.lower(), None)
+        if pending is not None:
+            root.after_cancel(pending[0])
+            if pending[1] == e.time and not screen.focused:
+                return  # X11 auto-repeat (release and press at the same instant): the key never went up
+            screen.key_up(ks.lower())  # a real release and a new press, quicker than the grace
         screen.key(ks, e.char)
 
     def on_release(e) -> None:
@@ -281,8 +282,8 @@ def run_window(screen: Screen, title: str, until: Callable[[], bool]) -> None:
             screen.key_up(ks)
 
         if ks in pending_release:
-            root.after_cancel(pending_release[ks])
-        pending_release[ks] = root.after(RELEASE_GRACE_MS, up)
+            root.after_cancel(pending_release[ks][0])
+        pending_release[ks] = (root.after(RELEASE_GRACE_MS, up), e.time)
 
     root.bind("<KeyPress>", on_press)
     root.bind("<KeyRelease>", on_release)
