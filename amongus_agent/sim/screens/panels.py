@@ -37,7 +37,7 @@ class Panel:
         self.w, self.h, self.box = w, h, box
         self.solved = False
         r = max(8, round(0.037 * h))
-        self.close_at = (box[0] - r // 3, box[1] - r // 3)
+        self.close_at = (box[0] - round(1.4 * r), box[1] + r)  # left of the panel's top corner, as in the game
         self.close_r = r
 
     def hits_close(self, x: int, y: int) -> bool:
@@ -65,7 +65,7 @@ class WiringPanel(Panel):
     name = "Fix Wiring"
 
     def __init__(self, w: int, h: int, rng: random.Random) -> None:
-        side = round(0.62 * h)
+        side = round(0.83 * h)  # the game's wiring panel nearly fills the screen's height
         x0, y0 = (w - side) // 2, (h - side) // 2
         super().__init__(w, h, (x0, y0, x0 + side, y0 + side))
         self.panel = (x0, y0, side, side)
