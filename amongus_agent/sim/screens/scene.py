@@ -126,12 +126,12 @@ def hud_lines(snap: Snapshot, counts: dict[int, int] | None = None) -> list[HudL
     for line in snap.tasks:
         n = _COUNTED.get(line.task)
         text = f"{display_room(line.room)}: {line.task}"
-        k = (counts or {}).get(line.index, line.step)
+        k = (counts or {}).get(line.index, line.step * (n or 0) // max(1, line.steps))  # Fuel Engines: 4 visits, "(k/2)"
         if line.done:
             k = n or 0
         if n is not None:
             text += f" ({min(k, n)}/{n})"
-        state = "done" if line.done else ("in_progress" if k > 0 else "todo")
+        state = "done" if line.done else ("in_progress" if k > 0 or line.step > 0 else "todo")
         out.append(HudLine(text, state))
     return out
 

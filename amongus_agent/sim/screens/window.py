@@ -91,7 +91,7 @@ class Screen:
                     self.opened += 1
                     self.panel = open_panel(kind, self.w, self.h, f"{self.game.seed}:{self.seat}:{index}:{step}:"
                                             f"{self.opened}", t=snap.t, seconds=snap.using[3],
-                                            destroyed=self.counts.get(index, 0))
+                                            destroyed=self.counts.get(index, 0), step=step)
                     self.panel_key = key
         if self.panel is not None:
             self.panel.tick(snap.t)
