@@ -278,6 +278,11 @@ def test_keys_and_pad_make_the_stick_and_buttons():
     assert c.stick() == (1.0, 0.0)
     c.key_down("e")
     assert rig.controls.take(rig.game).use
+    c.key_down("q")
+    c.key_down("v")
+    c.key_down("r")
+    inp = c.take(rig.game)
+    assert inp.kill is True and inp.vent == "enter" and inp.report and not inp.use  # presses act once
     c.key_up("d")
     c.pad(0.5, -0.25, frozenset({"report"}))
     inp = c.take(rig.game)

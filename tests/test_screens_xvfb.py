@@ -258,6 +258,27 @@ def test_imitated_panels_are_done_through_run_task(served, devices):
     assert done == ["Clear Asteroids", "Clean O2 Filter"]
 
 
+def test_scan_waits_and_fuel_is_held_through_run_task(served, devices):
+    from amongus_agent.act.tasks.runner import run_task
+
+    s = served(*FREEPLAY, "--set", "long_tasks=3", "--set", "short_tasks=1", "--pad-port", "0", speed=4.0)
+    kb, mouse = devices
+    seat = s.hello["seat"]
+    for task in ("Submit Scan", "Fuel Engines"):
+        t = next(t for t in s.frame["tasks"] if t["task"] == task)
+        walk(s, tuple(t["position"]), s.pad)
+        kb.key("e")
+        s.wait(lambda fr: fr["busy"], 10, f"{task} opening")
+        time.sleep(0.4)
+        with capture(s) as cap:
+            result = run_task(cap.grab, mouse, expect=task, budget_s=40)
+        assert result.ok, (task, result.reason)
+        s.wait(lambda fr, task=task, step=t["step"]: all(x["task"] != task or x["step"] > step for x in fr["tasks"]),
+               10, f"{task} step done")
+    done = [(e["task"], e["step"]) for e in s.recorded() if e.get("type") == "task" and e["player"] == seat]
+    assert done == [("Submit Scan", 0), ("Fuel Engines", 0)]
+
+
 def test_meeting_chat_is_read_typed_and_the_vote_is_clicked(served, devices):
     from amongus_agent.act.flows_live import send_chat, vote
     from amongus_agent.perception.chat_ocr import find_chat_input, read_chat
