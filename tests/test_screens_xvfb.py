@@ -320,3 +320,19 @@ def test_meeting_chat_is_read_typed_and_the_vote_is_clicked(served, devices):
         (seat, who)]
     kinds = {e["kind"] for e in s.inputs()}
     assert {"key", "click", "text", "pad"} <= kinds
+
+
+def test_a_whole_game_with_the_window_ends_and_passes_the_rule_checker(xdisplay, tmp_path):  # noqa: F811
+    from amongus_agent.recording import check_invariants, read_recording
+    from amongus_agent.sim.runner import world
+
+    out = tmp_path / "game.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "amongus_agent", "sim-server", "--screens", "--port", "0", "--wait", "0",
+                           "--speed", "40", "--seed", "5", "--out", str(out), "--json"],
+                          env={**os.environ, "DISPLAY": xdisplay}, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout.splitlines()[-1])
+    assert summary["winner"] and summary["screens"]["inputs"] == 0  # nobody touched the window: an idle seat
+    rec = read_recording(out)
+    assert check_invariants(rec, world("skeld")[0]) == []
+    assert rec.header.tasks[str(summary["screens"]["seat"])] == summary["screens"]["tasks"]
