@@ -62,6 +62,8 @@ class Screen:
         self.show_chat_in_voting = False
         self.meeting_no = -1
         self.press_at: tuple[int, int] | None = None
+        self._drawn_key: tuple | None = None  # what the last meeting picture showed
+        self._drawn: np.ndarray | None = None
 
     # ---- from the game thread
     def update(self, snap: Snapshot) -> None:
@@ -122,17 +124,29 @@ class Screen:
         self._sync(snap)
         if snap.phase == "ended":
             return draw_end(snap, self.w, self.h)
-        if snap.phase == "meeting":
+        if snap.phase == "meeting":  # these pictures change only with what they show: drawn again only then
             if snap.voting and not self.show_chat_in_voting:
-                self.tablet = draw_voting(snap, self.w, self.h, None if snap.voted else self.selected)
-                return self.tablet.image
+                selected = None if snap.voted else self.selected
+                key = ("tablet", snap.players, selected)
+                if key != self._drawn_key or self.tablet is None:
+                    self.tablet = draw_voting(snap, self.w, self.h, selected)
+                    self._drawn_key, self._drawn = key, self.tablet.image
+                return self._drawn
             self.tablet = None
-            return draw_meeting(snap, self.w, self.h, self.typed, self.focused)
+            key = ("chat", snap.chat, snap.players, self.typed, self.focused)
+            if key != self._drawn_key:
+                self._drawn_key, self._drawn = key, draw_meeting(snap, self.w, self.h, self.typed, self.focused)
+            return self._drawn
         self.tablet = None
         if self.panel is None:
             return draw_walk(snap, self.view, self.counts)
-        img = dim(draw_walk(snap, self.view, hud=False))
-        draw_hud(img, snap, self.counts)  # the HUD stays lit over the dimmed ship, as in the game
+        key = ("panel", snap.position, snap.others, snap.bodies, snap.tasks, snap.room, snap.task_bar,
+               snap.use_ready, snap.report_ready, tuple(sorted(self.counts.items())))
+        if key != self._drawn_key:  # behind a panel the ship rarely changes: dim it once
+            backdrop = dim(draw_walk(snap, self.view, hud=False))
+            draw_hud(backdrop, snap, self.counts)  # the HUD stays lit over the dimmed ship, as in the game
+            self._drawn_key, self._drawn = key, backdrop
+        img = self._drawn.copy()
         self.panel.draw(img)
         return img
 
