@@ -267,6 +267,49 @@ def test_meeting_chat_and_tablet_read_back(tmp_path):
     assert all(set(e) == {"wall", "t", "kind", "what"} for e in logged)
 
 
+@pytest.mark.parametrize("kind,want", [("reactor", ("Reactor Meltdown", "critical")),
+                                       ("lights", ("Fix Lights", "in_progress")),
+                                       ("comms", ("Comms Sabotaged", "critical"))])
+def test_a_sabotage_shows_in_the_task_list(kind, want):
+    from amongus_agent.perception.hud import read_hud
+
+    rig = Rig(seed=3, freeplay=False)
+    impostor = next(p for p in rig.game.players if p.is_impostor)
+    rig.game.t = rig.game.sabotage_ready_at
+    rig.game.tick = round(rig.game.t / rig.game.dt)
+    rig.game.step({impostor.id: PlayerInput(sabotage=kind)})
+    assert rig.game.sabotage is not None and rig.game.sabotage.kind == kind
+    rig.snap()
+    lines = read_hud(rig.screen.frame()).to_json()["tasks"]
+    assert [(t["task"], t["state"]) for t in lines if t["kind"] == "sabotage"] == [want], lines
+    if kind == "reactor":
+        assert lines[-1]["countdown"] == int(rig.game.sabotage.deadline - rig.game.t) and lines[-1]["steps"] == 2
+    if kind == "comms":
+        assert len(lines) == 1  # the list itself is gone
+
+
+def test_tab_switches_between_tablet_and_chat_while_voting():
+    rig = Rig(seed=3, freeplay=False)
+    g = rig.game
+    rig.me.x, rig.me.y = g.map.data.emergency_button.spot
+    g.t = g.button_ready_at
+    g.tick = round(g.t / g.dt)
+    rig.tick(PlayerInput(use=True))
+    rig.screen.key("Tab", "\t")  # discussion: no tablet to switch to
+    rig.screen.frame()
+    assert rig.screen.tablet is None
+    while g.t < g.meeting.voting_at:
+        rig.tick(IDLE)
+    rig.screen.frame()
+    assert rig.screen.tablet is not None
+    rig.screen.key("Tab", "\t")
+    rig.screen.frame()
+    assert rig.screen.tablet is None  # the chat, to read or say more
+    rig.screen.key("Tab", "\t")
+    rig.screen.frame()
+    assert rig.screen.tablet is not None
+
+
 def test_keys_and_pad_make_the_stick_and_buttons():
     rig = Rig(seed=3)
     c = rig.controls

@@ -76,6 +76,7 @@ class Snapshot:
     voted: bool = False
     winner: str | None = None
     impostor: bool = False
+    sabotage: tuple[str, float | None, int, int] | None = None  # kind, seconds left, panels fixed, panels
 
     @staticmethod
     def take(game: Game, seat: int, obs: Observation) -> Snapshot:
@@ -107,8 +108,13 @@ class Snapshot:
             voting = obs.meeting.phase == "voting"
             left = obs.meeting.time_left
             voted = obs.meeting.my_vote is not None
+        sabotage = None
+        if obs.sabotage is not None:
+            fix = game.table.sabotage_fixes.get(obs.sabotage.kind)
+            total = len(fix.panels) if fix is not None else 0
+            sabotage = (obs.sabotage.kind, obs.sabotage.time_left, total - len(obs.sabotage.panels), total)
         return Snapshot(
-            t=obs.t, phase=obs.phase, seat=seat, name=me.name, color=me.color, alive=me.alive, position=me.pos,
+            sabotage=sabotage, t=obs.t, phase=obs.phase, seat=seat, name=me.name, color=me.color, alive=me.alive, position=me.pos,
             room=obs.room, tasks=tasks, tasks_hidden=obs.tasks_hidden, task_bar=obs.task_bar,
             use_ready=me.alive and near and me.using is None, report_ready=me.alive and report, using=using,
             spots=spots, others=tuple((p.color, p.name, p.position) for p in obs.players),
@@ -122,6 +128,16 @@ def hud_lines(snap: Snapshot, counts: dict[int, int] | None = None) -> list[HudL
     """The task list as the game writes it; `counts` overrides k in (k/n) (asteroids destroyed so far)."""
     if snap.tasks_hidden:
         return [HudLine("Comms Sabotaged", "critical")]
+    if snap.sabotage is not None:  # the game adds the sabotage's line under the tasks
+        kind, left, fixed, total = snap.sabotage
+        line = {"lights": HudLine("Fix Lights (%0)", "in_progress"),
+                "reactor": HudLine(f"Reactor Meltdown in {int(left or 0)} ({fixed}/{total})", "critical"),
+                "oxygen": HudLine(f"Oxygen Depleted in {int(left or 0)} ({fixed}/{total})", "critical")}.get(kind)
+        return _task_lines(snap, counts) + ([line] if line is not None else [])
+    return _task_lines(snap, counts)
+
+
+def _task_lines(snap: Snapshot, counts: dict[int, int] | None) -> list[HudLine]:
     out = []
     for line in snap.tasks:
         n = _COUNTED.get(line.task)
