@@ -77,9 +77,7 @@ class Screen:
 
     def _sync(self, snap: Snapshot) -> None:
         """Open or drop the panel as the game says the seat is (or is no longer) doing a task step."""
-        if snap.meeting_no != self.meeting_no:
-            self.meeting_no = snap.meeting_no
-            self.typed, self.focused, self.selected, self.show_chat_in_voting = "", False, None, False
+        self._meeting(snap)
         key = None if snap.using is None else (snap.using[0], snap.using[1], snap.using[2], snap.using[4])
         if key is None:
             self.finished.clear()
@@ -98,6 +96,12 @@ class Screen:
         if self.panel is not None:
             self.panel.tick(snap.t)
             self._check_solved()
+
+    def _meeting(self, snap: Snapshot) -> None:
+        """A new meeting starts with an empty chat box and nothing selected on the tablet."""
+        if snap.meeting_no != self.meeting_no:
+            self.meeting_no = snap.meeting_no
+            self.typed, self.focused, self.selected, self.show_chat_in_voting = "", False, None, False
 
     def _keep_count(self) -> None:
         if self.panel is not None and self.panel_key is not None and hasattr(self.panel, "destroyed"):
@@ -155,6 +159,7 @@ class Screen:
         snap = self.latest()
         if snap is None:
             return
+        self._meeting(snap)
         if snap.phase == "meeting" and (self.focused or keysym == "Tab"):
             self._chat_key(snap, keysym, char)
             return
@@ -189,6 +194,8 @@ class Screen:
     def press(self, x: int, y: int) -> None:
         self.press_at = (x, y)
         snap = self.latest()
+        if snap is not None:
+            self._meeting(snap)
         if snap is None or snap.phase != "tasks" or self.panel is None:
             return
         if self.panel.hits_close(x, y):
