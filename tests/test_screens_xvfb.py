@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_task_flows_xvfb import xdisplay  # noqa: F401 - the module's Xvfb (1280x720), shared, not copied
+from xvfb import xvfb
 
 TITLE = "amongus-agent screens"
 
@@ -120,8 +120,14 @@ class Served:
             self.proc.wait(timeout=5)
 
 
+@pytest.fixture(scope="module")
+def xdisplay():
+    with xvfb(1280, 720) as display:
+        yield display
+
+
 @pytest.fixture
-def served(xdisplay, tmp_path):  # noqa: F811 - the imported fixture
+def served(xdisplay, tmp_path):
     running = []
 
     def start(*args: str, **kw) -> Served:
@@ -134,7 +140,7 @@ def served(xdisplay, tmp_path):  # noqa: F811 - the imported fixture
 
 
 @pytest.fixture
-def devices(xdisplay):  # noqa: F811
+def devices(xdisplay):
     from amongus_agent.act.input.keyboard import KeyboardBackend
     from amongus_agent.act.input.mouse import MouseBackend
 
@@ -322,7 +328,7 @@ def test_meeting_chat_is_read_typed_and_the_vote_is_clicked(served, devices):
     assert {"key", "click", "text", "pad"} <= kinds
 
 
-def test_a_whole_game_with_the_window_ends_and_passes_the_rule_checker(xdisplay, tmp_path):  # noqa: F811
+def test_a_whole_game_with_the_window_ends_and_passes_the_rule_checker(xdisplay, tmp_path):
     from amongus_agent.recording import check_invariants, read_recording
     from amongus_agent.sim.runner import world
 
