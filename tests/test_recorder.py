@@ -62,3 +62,22 @@ def test_a_jump_links_nothing_across_it():
     for x in np.arange(10, 12.01, 0.1):  # a vent or a meeting teleport
         rec.add_position((float(x), 0.0))
     assert rec.components() == 2
+
+
+def test_missed_frames_do_not_join_the_positions_around_the_gap():
+    """A busy reader skipped the frames of a walk round a corner: the two ends, 1.5 apart with a wall
+    between them, must not be joined (continuous, the same two positions would be)."""
+    walked = GraphRecorder()
+    gap = GraphRecorder()
+    for rec, continuous in ((walked, True), (gap, False)):
+        for y in np.arange(0, 1.01, 0.1):
+            rec.add_position((0.0, float(y)))
+        rec.add_position((1.5, 1.0), continuous=continuous)  # round the corner, frames missed
+        for y in np.arange(1.0, -0.01, -0.1):
+            rec.add_position((1.5, float(y)))
+    assert walked.components() == 1
+    assert gap.components() == 2
+    near = GraphRecorder()
+    near.add_position((0.0, 0.0))
+    near.add_position((0.5, 0.0), continuous=False)  # a short gap still joins, as nearby nodes always do
+    assert near.components() == 1

@@ -16,6 +16,7 @@ import random
 import socket
 import threading
 import time
+from collections import deque
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
@@ -68,6 +69,10 @@ class BridgeWorld(FrameWorld):
         self.error: Error | None = None
         self.lost: str | None = None  # why the world closed before the game's end
         self.frames = 0
+        # with a backlog asked for (record-map), every frame's (t, alive, phase, position) is kept until
+        # `take_trail()`, so a reader slower than the game still sees the whole walk
+        self._trail: deque[tuple[float, bool, str, tuple[float, float]]] | None = (
+            deque(maxlen=backlog) if backlog > 1 else None)
         self.reconnects = 0
         self.inputs_dropped = 0  # inputs a game that was not reading never got
         self._unsent = bytearray()
@@ -182,6 +187,8 @@ class BridgeWorld(FrameWorld):
                     with self._new:
                         self._frame = message
                         self.frames += 1
+                        if self._trail is not None:
+                            self._trail.append((message.t, message.alive, message.phase, message.position))
                         self._new.notify_all()
                 elif isinstance(message, Event):
                     self.heard(message.event.model_dump(mode="json", exclude_unset=True))
@@ -211,6 +218,15 @@ class BridgeWorld(FrameWorld):
         """Block until a frame newer than number `after` arrives (or the bridge ends)."""
         with self._new:
             return self._new.wait_for(lambda: self.frames > after or self._stop.is_set(), timeout)
+
+    def take_trail(self) -> list[tuple[float, bool, str, tuple[float, float]]]:
+        """(t, alive, phase, position) of every frame since the last call, oldest first (with a backlog only)."""
+        with self._new:
+            if self._trail is None:
+                return []
+            out = list(self._trail)
+            self._trail.clear()
+        return out
 
     @property
     def malformed(self) -> int:

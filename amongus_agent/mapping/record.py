@@ -87,7 +87,9 @@ def record_map(world: BridgeWorld, out: Path, *, name: str, explore: GameMap | N
     hello = world.hello
     step = (hello.player_speed * hello.tick_s) if hello else DEFAULT_RULES.player_speed * DEFAULT_RULES.tick_s
     explorer = Explorer(explore, step) if explore is not None else None
+    tick_s = hello.tick_s if hello else DEFAULT_RULES.tick_s
     seen = 0
+    last_t: float | None = None
     last_steps: dict[tuple[str, str], int] = {}
     try:
         while world.end is None and (max_frames is None or seen < max_frames):
@@ -95,8 +97,15 @@ def record_map(world: BridgeWorld, out: Path, *, name: str, explore: GameMap | N
                 break
             seen = world.frames
             frame = world.observe()
+            # every position since the last look, also those of frames this loop was too slow to look at; a
+            # frame the game itself dropped leaves a gap in time, and a gap is not walked
+            for t, alive, phase, position in world.take_trail() or [(frame.t, frame.alive, frame.phase,
+                                                                     frame.position)]:
+                continuous = last_t is None or t - last_t <= 1.5 * tick_s
+                last_t = t
+                if alive and phase == "tasks":
+                    rec.add_position(position, continuous)
             if frame.alive and frame.phase == "tasks":
-                rec.add_position(frame.position)
                 if tasks:
                     steps = {(t.task, t.room): t.step for t in frame.tasks}
                     for key, before in last_steps.items():

@@ -64,10 +64,16 @@ class GraphRecorder:
         if a != b:
             self.edges.add((min(a, b), max(a, b)))
 
-    def add_position(self, position: Point) -> int:
-        """Feed one observed position; returns the node the walker is now at."""
+    def add_position(self, position: Point, continuous: bool = True) -> int:
+        """Feed one observed position; returns the node the walker is now at.
+
+        `continuous` False says positions between this one and the last were missed (frames dropped by a
+        busy reader): the walker may have turned a corner in between, so the two are joined only when
+        near enough to be joined anyway (`link_radius`), never across the longer `jump_distance`.
+        """
         p = (float(position[0]), float(position[1]))
-        jumped = self._last is not None and math.dist(p, self._last) > self.jump_distance
+        reach = self.jump_distance if continuous else self.link_radius
+        jumped = self._last is not None and math.dist(p, self._last) > reach
         self._last = p
         previous = None if jumped else self._current
         near = self._near(p, self.link_radius)
@@ -77,7 +83,7 @@ class GraphRecorder:
             node = self._add_node(p)
             for _d, other in near:
                 self._link(node, other)
-        if previous is not None and math.dist(self.nodes[previous], self.nodes[node]) <= self.jump_distance:
+        if previous is not None and math.dist(self.nodes[previous], self.nodes[node]) <= reach:
             self._link(previous, node)
         self._current = node
         return node
