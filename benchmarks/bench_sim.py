@@ -49,7 +49,7 @@ def one_run(seeds: list[int], record: bool, tmp: Path) -> dict:
         cpu += time.process_time() - c0
         game_s += result.duration_s
     ref = (ref_before + reference_s()) / 2
-    return {"game_s": game_s, "wall_s": wall, "cpu_s": cpu, "reference_s": ref,
+    return {"game_s": game_s, "wall_s": wall, "cpu_s": cpu, "reference_s": ref, "load1": os.getloadavg()[0],
             "x_realtime": game_s / wall, "x_realtime_cpu": game_s / cpu, "game_s_per_reference": game_s / wall * ref}
 
 
@@ -64,6 +64,8 @@ def one_core(runs: int, seeds: list[int], record: bool) -> dict:
         "x_realtime": round(med["x_realtime"], 1),
         "x_realtime_runs": [round(r["x_realtime"], 1) for r in results],
         "x_realtime_cpu": round(med["x_realtime_cpu"], 1),
+        "cpu_s": round(med["cpu_s"], 3), "wall_s": round(med["wall_s"], 3),
+        "load1_runs": [round(r["load1"], 2) for r in results],
         "game_s_per_reference": round(med["game_s_per_reference"], 2),
         "reference_ms": round(med["reference_s"] * 1000, 2),
         "ticks_per_s": round(med["x_realtime"] * settings.tick_hz),

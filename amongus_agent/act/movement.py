@@ -72,7 +72,8 @@ class Mover:
             return self._nudge_dir
         last = len(self.route) - 1
         # advance past waypoints already within reach, then aim a little beyond the current one
-        while self.wp < last and math.dist(pos, self.route[self.wp]) < max(self.step, LOOKAHEAD):
+        reach = max(self.step, LOOKAHEAD)
+        while self.wp < last and math.dist(pos, self.route[self.wp]) < reach:
             self.wp += 1
         tx, ty = self.route[self.wp]
         dx, dy = tx - pos[0], ty - pos[1]

@@ -1,15 +1,15 @@
 """Write recordings as the game runs, read them back with every line checked.
 
 The writer is on the simulator's hot path (a few thousand lines per real second when it runs far
-faster than real time), so it serialises plain dicts with `json.dumps` and flushes each line
-without validating: a crash then loses at most the line being written. The reader is where the
-checking happens; it tells a line cut mid-write at the end of the file (the expected result of a
-crash, reported and skipped) from a corrupt line anywhere else (a `DataError` naming the line).
+faster than real time), so it serialises plain dicts as `json.dumps` would (`encode.py`, quicker
+for pos lines) and flushes each line without validating: a crash then loses at most the line
+being written. The reader is where the checking happens; it tells a line cut mid-write at the end
+of the file (the expected result of a crash, reported and skipped) from a corrupt line anywhere
+else (a `DataError` naming the line).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,16 +19,12 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import DataError
 from ..world.loading import JSONLimitError, parse_json, read_bytes_limited, validation_message
+from .encode import line_text
 from .format import EVENT_ADAPTER, RECORDING_VERSION, EventBase, Header, player_ids
 
 MAX_RECORDING_BYTES = 512 * 1024 * 1024  # a 30-minute game of 15 players writes about 10 MB
 MAX_LINE_BYTES = 1024 * 1024  # the longest line is a pos line of 15 players, well under 1 KB
 MAX_LINE_DEPTH = 16  # events nest 3 levels; the header's settings may hold a little more
-
-
-def _compact(obj: Any) -> str:
-    # allow_nan=False: a NaN position from a simulator bug fails here, not in a reader much later
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def _as_dict(obj: Mapping[str, Any] | BaseModel) -> Any:
@@ -54,13 +50,14 @@ class RecordingWriter:
     def _line(self, obj: Any) -> None:
         if self._file is None:
             raise ValueError(f"{self.path}: recording is closed")
-        self._file.write(_compact(obj) + "\n")
+        # NaN and infinities are refused: a NaN position from a simulator bug fails here, not in a reader much later
+        self._file.write(line_text(obj) + "\n")
         self._file.flush()
         self.lines += 1
 
     def write(self, event: Mapping[str, Any] | BaseModel) -> None:
         """Write one event (a dict with at least `t` and `type`, or an event model) as one line."""
-        self._line(_as_dict(event))
+        self._line(event if type(event) is dict else _as_dict(event))
 
     @property
     def closed(self) -> bool:

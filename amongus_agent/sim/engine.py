@@ -15,6 +15,8 @@ from collections.abc import Mapping
 
 from ..world.map import GameMap
 from ..world.tasks import TaskTable
+from .grid import SNAP_LIMIT as _SNAP_LIMIT
+from .grid import snap
 from .settings import GameSettings
 from .state import (
     COLOR_NAMES,
@@ -34,6 +36,7 @@ CRITICAL = ("reactor", "oxygen")
 SABOTAGE_KINDS = ("lights", "reactor", "oxygen", "comms", "doors")
 DOOR_BLOCK_RADIUS = 0.55
 POS_EVERY_S = 0.5
+_floor = math.floor
 
 
 class Game:
@@ -66,9 +69,16 @@ class Game:
         self._keyed = [(str(p.id), p) for p in self.players]
         self._walkable_at = game_map.walkable_at
         self._cells = game_map.cells()
+        self._bounds = tuple(game_map.data.bounds)
         self._step = settings.player_speed * self.dt  # distance per tick at full stick
         self._ghost_step = self._step * settings.ghost_speed_factor
         self.tasks_total = sum(len(p.tasks) for p in self.players if p.role == CREWMATE)
+        # settings read every tick, as plain floats (a pydantic attribute costs several times a slot's)
+        self._max_game_s = settings.max_game_s
+        self._use_reach2 = settings.use_distance ** 2
+        self._vision_impostor = settings.vision_radius * settings.impostor_vision
+        self._vision_crew = settings.vision_radius * settings.crew_vision
+        self._vision_lights = self._vision_crew * settings.lights_vision_factor
         self.tasks_done = 0
 
     # ------------------------------------------------------------------ set-up
@@ -124,11 +134,9 @@ class Game:
         return [p for p in self.players if p.alive]
 
     def vision_radius(self, p: Player) -> float:
-        s = self.settings
-        if p.is_impostor:
-            return s.vision_radius * s.impostor_vision
-        factor = s.lights_vision_factor if self.sabotage is not None and self.sabotage.kind == "lights" else 1.0
-        return s.vision_radius * s.crew_vision * factor
+        if p.role == IMPOSTOR:
+            return self._vision_impostor
+        return self._vision_lights if self.sabotage is not None and self.sabotage.kind == "lights" else self._vision_crew
 
     def sees_point(self, observer: Player, x: float, y: float) -> bool:
         """Within the observer's vision radius and not behind a wall. Ghosts see everything."""
@@ -154,7 +162,7 @@ class Game:
         return self.tasks_done / self.tasks_total if self.tasks_total else 1.0
 
     def _emit(self, event: dict) -> None:
-        event["t"] = round(self.t, 3)
+        event["t"] = snap(self.t)
         self._events.append(event)
 
     # ------------------------------------------------------------------ the step
@@ -170,14 +178,14 @@ class Game:
             self._meeting_step(inputs)
         else:
             self._tasks_step(inputs)
-        if self.phase != "ended" and self.t >= self.settings.max_game_s:
+        if self.phase != "ended" and self.t >= self._max_game_s:
             self._end("crew" if self.task_bar() >= 1.0 else "impostors", "time_limit")
         if self.tick % self._pos_every == 0 or self.phase == "ended":
             self._emit_positions()
         return self._events
 
     def _emit_positions(self) -> None:
-        positions = {key: [round(p.x, 3), round(p.y, 3)] for key, p in self._keyed}
+        positions = {key: [snap(p.x), snap(p.y)] for key, p in self._keyed}
         ghosts = [p.id for p in self.players if not p.alive]
         event: dict = {"type": "pos", "positions": positions}
         if ghosts:
@@ -237,18 +245,27 @@ class Game:
                 p.using = None  # walking away closes the task panel
         if not p.alive:  # ghosts cross walls but stay on the ship
             step = self._ghost_step
-            x0, y0, x1, y1 = self.map.data.bounds
-            p.x = min(max(round(p.x + sx * step, 3), x0), x1)
-            p.y = min(max(round(p.y + sy * step, 3), y0), y1)
+            x0, y0, x1, y1 = self._bounds
+            vx, vy = snap(p.x + sx * step), snap(p.y + sy * step)
+            vx = x0 if x0 > vx else vx  # min(max(v, lo), hi), without two builtin calls
+            vy = y0 if y0 > vy else vy
+            p.x = x1 if x1 < vx else vx
+            p.y = y1 if y1 < vy else vy
             return
         step = self._step
-        nx, ny = round(p.x + sx * step, 3), round(p.y + sy * step, 3)
+        # `snap` of both coordinates, inlined (the engine's innermost loop); its exceptions go to `snap`
+        vx, vy = p.x + sx * step, p.y + sy * step
+        tx, ty = vx * 1000.0, vy * 1000.0
+        mx, my = (tx + 0.5) // 1.0, (ty + 0.5) // 1.0
+        dx, dy = tx - mx, ty - my
+        nx = mx / 1000.0 if mx and -0.4999 < dx < 0.4999 and -_SNAP_LIMIT < tx < _SNAP_LIMIT else snap(vx)
+        ny = my / 1000.0 if my and -0.4999 < dy < 0.4999 and -_SNAP_LIMIT < ty < _SNAP_LIMIT else snap(vy)
         if self.doors_closed:
             can_stand = self._can_stand
         else:  # `GameMap.walkable_at`, inlined for the usual case: a free step
             x0, y0, res, w, h, mask = self._cells
-            col = math.floor((nx - x0) / res)
-            row = h - 1 - math.floor((ny - y0) / res)
+            col = _floor((nx - x0) / res)
+            row = h - 1 - _floor((ny - y0) / res)
             if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
                 p.x, p.y = nx, ny
                 p.slid = False
@@ -292,7 +309,7 @@ class Game:
         victim.using = None
         p.kill_cooldown = self.settings.kill_cooldown_s
         self.bodies.append(Body(victim.id, victim.x, victim.y, self.t))
-        self._emit({"type": "kill", "killer": p.id, "victim": victim.id, "pos": [round(victim.x, 3), round(victim.y, 3)],
+        self._emit({"type": "kill", "killer": p.id, "victim": victim.id, "pos": [snap(victim.x), snap(victim.y)],
                     "room": self.map.room_of(victim.pos)})
         self._check_win()
 
@@ -342,7 +359,7 @@ class Game:
         elif kind == "oxygen":
             deadline = self.t + self.settings.oxygen_countdown_s
         self.sabotage = Sabotage(kind, p.id, self.t, deadline)
-        self._emit({"type": "sabotage", "kind": kind, "by": p.id, **({"deadline": round(deadline, 3)} if deadline else {})})
+        self._emit({"type": "sabotage", "kind": kind, "by": p.id, **({"deadline": snap(deadline)} if deadline else {})})
 
     # ------------------------------------------------------------------ crew actions
 
@@ -361,7 +378,7 @@ class Game:
         """The use button: a sabotage panel, the emergency button, or the player's next task step."""
         if p.vent is not None or p.using is not None:
             return
-        reach2 = self.settings.use_distance ** 2
+        reach2 = self._use_reach2
         sab = self.sabotage
         if sab is not None and p.alive:
             fix = self.table.sabotage_fixes.get(sab.kind)
@@ -459,10 +476,11 @@ class Game:
         self._emit({"type": "sabotage_fixed", "kind": sab.kind, "by": by})
 
     def _tick_sabotage(self) -> None:
-        for room, until in list(self.doors_closed.items()):
-            if self.t >= until:
-                del self.doors_closed[room]
-                self._emit({"type": "sabotage_fixed", "kind": "doors", "by": None, "room": room})
+        if self.doors_closed:
+            for room, until in list(self.doors_closed.items()):
+                if self.t >= until:
+                    del self.doors_closed[room]
+                    self._emit({"type": "sabotage_fixed", "kind": "doors", "by": None, "room": room})
         sab = self.sabotage
         if sab is not None and sab.deadline is not None and self.t >= sab.deadline:
             self._end("impostors", "sabotage")
@@ -495,10 +513,14 @@ class Game:
         m = self.meeting
         assert m is not None
         s = self.settings
+        living = 0
         for p in self.players:
-            inp = inputs.get(p.id)
-            if inp is None or not p.alive:
+            if not p.alive:
                 continue  # ghosts cannot chat or vote
+            living += 1
+            inp = inputs.get(p.id)
+            if inp is None:
+                continue
             if inp.chat:
                 text = " ".join(inp.chat.split())[: s.chat_max_chars]
                 if text:
@@ -511,7 +533,6 @@ class Game:
                 if valid:
                     m.votes[p.id] = target
                     self._emit({"type": "vote", "voter": p.id, "target": target})
-        living = sum(1 for p in self.players if p.alive)
         if self.t >= m.ends_at or (self.t >= m.voting_at and len(m.votes) >= living):
             self._end_meeting()
 
@@ -577,7 +598,7 @@ class Game:
 
 def _grid(point) -> tuple[float, float]:
     """A point on the millimetre grid the recording writes positions on (see `_move`)."""
-    return round(point[0], 3), round(point[1], 3)
+    return snap(point[0]), snap(point[1])
 
 
 def _d2(p: Player, spot) -> float:

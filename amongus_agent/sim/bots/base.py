@@ -77,6 +77,7 @@ class Bot:
         self._hold_until = 0  # the held input is used on ticks before this one
         self._on_hold_end = 0  # 0: think; 1: re-aim along the route
         self._step = game.settings.player_speed * game.dt
+        self._ghost_step = self._step * game.settings.ghost_speed_factor
         self._reach = max(self.nav.step, LOOKAHEAD)  # the route follower moves on this close to a waypoint
         self._last_x = self._last_y = 0.0
         self._arrive = 0.0
@@ -133,7 +134,7 @@ class Bot:
 
     def _reaim(self) -> PlayerInput:
         me = self.me
-        stick = self.nav.stick(me.pos)
+        stick = self.nav.stick((me.x, me.y))
         self._hold_for(stick, self._arrive)
         inp = self._hold = PlayerInput(stick=stick) if stick != (0.0, 0.0) else IDLE
         if inp is IDLE:
@@ -148,7 +149,7 @@ class Bot:
         if not route or stick == (0.0, 0.0):
             self._hold_until, self._on_hold_end = 0, 0
             return
-        speed = self._step if me.alive else self._step * self.game.settings.ghost_speed_factor
+        speed = self._step if me.alive else self._ghost_step
         tx, ty = route[nav.wp]
         d = ((tx - me.x) ** 2 + (ty - me.y) ** 2) ** 0.5
         if nav.wp < len(route) - 1:  # the route follower moves on within max(step, lookahead) of a waypoint
@@ -174,22 +175,27 @@ class Bot:
 
     def look(self) -> None:
         g, me = self.game, self.me
-        self.room_now = g.map.room_of(me.pos)
+        game_map = g.map
+        mx, my = me.x, me.y
+        self.room_now = game_map.room_of((mx, my))
         if not me.alive:
             return
         r = g.vision_radius(me)
         r2 = r * r
+        sight, room_of, seen, t = game_map.sight, game_map.room_of, self.memory.seen, g.t
         for other in g.players:
             if other is me or not other.alive or other.vent is not None:
                 continue
-            dx, dy = other.x - me.x, other.y - me.y
-            if dx * dx + dy * dy <= r2 and g.map.sight(me.x, me.y, other.x, other.y):
-                trail = self.memory.seen.setdefault(other.id, [])
-                room = g.map.room_of(other.pos)
-                if trail and trail[-1].room == room and g.t - trail[-1].t < 5:
-                    trail[-1] = Sighting(g.t, room, other.pos)
+            ox, oy = other.x, other.y
+            dx, dy = ox - mx, oy - my
+            if dx * dx + dy * dy <= r2 and sight(mx, my, ox, oy):
+                trail = seen.setdefault(other.id, [])
+                pos = (ox, oy)
+                room = room_of(pos)
+                if trail and trail[-1].room == room and t - trail[-1].t < 5:
+                    trail[-1] = Sighting(t, room, pos)
                 else:
-                    trail.append(Sighting(g.t, room, other.pos))
+                    trail.append(Sighting(t, room, pos))
                     if len(trail) > 40:
                         del trail[:10]
 
@@ -299,8 +305,9 @@ class Bot:
                 and (nav.goal == goal or (slack > 0 and math.dist(nav.goal, goal) <= slack))
                 and not me.slid and (me.x != self._last_x or me.y != self._last_y)):
             return hold
-        nav.go(me.pos, goal, through_walls=not me.alive, slack=slack)
-        stick = nav.stick(me.pos)
+        pos = (me.x, me.y)
+        nav.go(pos, goal, through_walls=not me.alive, slack=slack)
+        stick = nav.stick(pos)
         self._arrive = arrive
         self._hold_for(stick, arrive)
         return PlayerInput(stick=stick)
