@@ -66,7 +66,10 @@ def cache_key(file_sha256: str) -> str:
 def load_derived(data: MapFile, file_sha256: str) -> Derived:
     """The map's tables from the cache when a valid entry is there, else built now and cached."""
     key = cache_key(file_sha256)
-    path = cache_dir() / f"{data.name}-{file_sha256[:16]}.tables"
+    # named by the whole key: installs that differ (two virtualenvs, two checkouts) keep their own
+    # entries instead of rebuilding and overwriting one another's
+    tag = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    path = cache_dir() / f"{data.name}-{file_sha256[:16]}-{tag}.tables"
     cached = read_entry(path, key, data)
     if cached is not None:
         return cached
