@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from ..perception.capture import Frame
-from ..perception.chat_ocr import find_chat_input, read_chat
+from ..perception.chat_ocr import ChatUnreadableError, find_chat_input, read_chat
 from ..perception.voting import find_confirm_button, find_vote_targets
 from ..perception.wires import WiringSolution, ends_still_visible, solve_wiring
 from .input.base import InputBackend
@@ -65,8 +65,13 @@ def _input_box(image: np.ndarray) -> tuple[int, int] | None:
 
 
 def send_chat(grab: Grab, backend: InputBackend, text: str, *, settle: float = 0.5,
-              confirm: bool = True) -> FlowResult:
-    """Click the chat box, type, press Enter; best-effort check that our bubble shows the text."""
+              confirm: bool = True, confirm_s: float = 4.0) -> FlowResult:
+    """Click the chat box, type, press Enter; confirmed when our own bubble shows the text.
+
+    The game may take a while to draw the new bubble (a busy machine, a long message): the flow keeps
+    looking for up to `confirm_s` before typing again, since a second try that was not needed posts
+    the line twice.
+    """
     frame = grab()
     box = _input_box(frame.image)
     if box is None:
@@ -77,12 +82,27 @@ def send_chat(grab: Grab, backend: InputBackend, text: str, *, settle: float = 0
         backend.key("enter")
         if not confirm:
             return FlowResult(True, attempt, "sent (not confirmed)")
-        time.sleep(settle)
-        frame = grab()
-        mine = [m for m in read_chat(frame.image) if m.is_self]
-        if any(SequenceMatcher(None, m.text, text).ratio() > 0.8 for m in mine[-3:]):
-            return FlowResult(True, attempt, "message seen in the chat")
+        end = time.monotonic() + max(settle, confirm_s)
+        while True:
+            time.sleep(settle)
+            frame = grab()
+            if _said(frame.image, text):
+                return FlowResult(True, attempt, "message seen in the chat")
+            if time.monotonic() >= end:
+                break
+        box = _input_box(frame.image)
+        if box is None:
+            return FlowResult(False, attempt, "the chat panel closed before the message was seen")
     return FlowResult(False, 2, "message not seen in the chat")
+
+
+def _said(image: np.ndarray, text: str) -> bool:
+    """Our own bubble (the right-hand ones) among the last few shows `text`, give or take OCR slips."""
+    try:
+        mine = [m for m in read_chat(image) if m.is_self]
+    except ChatUnreadableError:
+        return False
+    return any(SequenceMatcher(None, m.text, text).ratio() > 0.8 for m in mine[-3:])
 
 
 def vote(grab: Grab, backend: InputBackend, target: str, *, settle: float = 0.4) -> FlowResult:
