@@ -754,12 +754,34 @@ def sim_server_cmd(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Recording of the whole game.")] = None,
     settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object, last.")] = False,
+    screens: Annotated[bool, typer.Option(
+        "--screens", help="Show one served seat's client screen in a window (title 'amongus-agent screens') and "
+                          "take that seat's input from it: W/A/S/D or arrows walk, E use, R report, Q kill, V vent, "
+                          "Escape closes a panel; the mouse works task panels, the chat box and the voting tablet "
+                          "(Tab: tablet/chat while voting). Its tasks come from the drawable pool: Fix Wiring, "
+                          "Clear Asteroids, Submit Scan, Clean O2 Filter. Its bridge frames carry no chat; its "
+                          "bridge inputs are ignored. See docs/screens.md.")] = False,
+    seat: Annotated[int | None, typer.Option(help="--screens: the served seat the window plays (default: the first).",
+                                             min=0)] = None,
+    screen_size: Annotated[str, typer.Option(help="--screens: window size WxH.")] = "1280x720",
+    pad_port: Annotated[int | None, typer.Option(
+        help="--screens: UDP port on 127.0.0.1 for gamepad state reports {\"lx\",\"ly\",\"buttons\"} "
+             "(0: any free port, printed).", min=0, max=65535)] = None,
+    input_log: Annotated[Path | None, typer.Option(
+        help="--screens: append each window/pad input acted on as a JSON line {wall, t, kind, what}.")] = None,
 ) -> None:
     """Run a simulated game in (scaled) real time and serve it over the bridge protocol (docs/bridge.md)."""
     from .sessions.sim_server import open_sim_server
     from .sim.settings import settings_from_cli
 
     _choice("--role", role, ("crewmate", "impostor", "random"))
+    screens_opts = None
+    if screens:
+        from .sessions.screens import ScreensOptions, parse_size
+
+        screens_opts = ScreensOptions(seat=seat, size=parse_size(screen_size), pad_port=pad_port, input_log=input_log)
+    elif seat is not None or pad_port is not None or input_log is not None:
+        raise AmongUsError("--seat, --pad-port and --input-log go with --screens")
     try:
         server, made_up = open_sim_server(settings_from_cli(settings_set, {}), seed, agents=agents,
                                           role=role, speed=speed, host=host, port=port, out=out_file, wait_s=wait,
@@ -770,11 +792,27 @@ def sim_server_cmd(
               + (", token required" if server.token else ""), soft_wrap=True, markup=False)
     if made_up:
         err.print(f"sim-server: token {server.token} (pass it to play --token)", soft_wrap=True, markup=False)
-    result = server.serve()
+    extra = {}
+    if screens_opts is not None:
+        from .sessions.screens import serve_screens
+
+        def ready(run) -> None:
+            err.print(f"sim-server: window '{run.title}', tasks {', '.join(run.tasks)}"
+                      + (f", pad on udp://127.0.0.1:{run.pad_port}" if run.pad_port is not None else ""),
+                      soft_wrap=True, markup=False)
+
+        try:
+            result, run = serve_screens(server, screens_opts, on_ready=ready)
+        finally:
+            server.close()
+        extra = {"screens": {"seat": run.seat, "tasks": run.tasks, "inputs": run.inputs, "pad_reports": run.pad_reports,
+                             "pad_bad": run.pad_bad}}
+    else:
+        result = server.serve()
     summary = result.as_dict() | {"recording": str(out_file) if out_file else None, "malformed_lines": server.malformed,
                                   "refused": server.refused, "frames_dropped": server.frames_dropped,
                                   "inputs_dropped": sum(link.inputs_dropped for link in server.links.values()),
-                                  "end_undelivered": server.undelivered}
+                                  "end_undelivered": server.undelivered} | extra
     if as_json:
         print(json.dumps(summary))
     else:

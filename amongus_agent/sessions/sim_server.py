@@ -17,15 +17,18 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..live.limits import Limits
 from ..live.protocol import End, Error, Event, Frame, Hello, Input, Join, dump
 from ..live.reader import LineReader
+from ..ports import Observation
 from ..recording import RecordingWriter
 from ..sim.engine import Game
 from ..sim.runner import GameResult, play
+from ..sim.screens.controls import Controls
 from ..sim.seat_view import SeatView
 from ..sim.state import PlayerInput
 from .outbox import Outbox
@@ -71,6 +74,10 @@ class SeatLink:
     outbox: Outbox | None = None
     inputs_dropped: int = 0
     server: SimServer | None = None
+    # a seat played through the screens window (sessions/screens.py): its input comes from there, not
+    # the bridge; `screen` sees each tick's observation and returns the one the bridge frame carries
+    controls: Controls | None = None
+    screen: Callable[[Observation], Observation] | None = None
 
     # the runner's Controller interface: the seat's input for this tick, and the tick's events
     def act(self) -> PlayerInput:
@@ -80,11 +87,15 @@ class SeatLink:
         self.world.see_events(events)
         if self.server is not None:
             for e in self.world.perceived():  # the bridge seat is told what the player perceived
+                if self.controls is not None and e["type"] == "chat":
+                    continue  # a screens seat reads the chat from pixels, as the real client's does
                 self.server._send(self, Event(event=e))
 
     def take(self) -> PlayerInput:
         with self.lock:
             messages, self.pending = self.pending, []
+        if self.controls is not None:
+            return self.controls.take(self.world.game)  # the bridge's inputs for this seat are ignored
         out = PlayerInput(stick=self.stick)
         for m in messages:
             out.stick = self.stick = (max(-1.0, min(1.0, m.stick[0])), max(-1.0, min(1.0, m.stick[1])))
@@ -297,7 +308,10 @@ class SimServer:
 
         def send_frames(game, events) -> None:
             for link in self.links.values():
-                self._send(link, Frame(**link.world.observe().model_dump()))
+                obs = link.world.observe()
+                if link.screen is not None:
+                    obs = link.screen(obs)
+                self._send(link, Frame(**obs.model_dump()))
 
         def last_client_gone(game) -> bool:
             nonlocal connected

@@ -398,13 +398,23 @@ class Game:
             u.progress += dt
             if u.kind == "task":
                 task = p.tasks[u.index]
-                if u.progress + 1e-9 >= task.durations[task.step]:
+                if u.solved if p.by_panel else u.progress + 1e-9 >= task.durations[task.step]:
                     self._finish_step(p, task)
                     p.using = None
             else:
                 held.append((p, u.index))
         if held:
             self._progress_fix(held)
+
+    def panel_done(self, pid: int) -> None:
+        """A panel seat (`Player.by_panel`) solved its open task panel: the step finishes next tick."""
+        u = self.players[pid].using
+        if u is not None and u.kind == "task":
+            u.solved = True
+
+    def close_panel(self, pid: int) -> None:
+        """The player closed the open panel (Escape, the close button): the step stays unfinished."""
+        self.players[pid].using = None
 
     def _finish_step(self, p: Player, task: TaskProgress) -> None:
         place = task.places[task.step]

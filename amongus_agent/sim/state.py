@@ -53,6 +53,7 @@ class Using:
     kind: str  # "task" | "fix"
     index: int  # task index in the player's list, or panel index
     progress: float = 0.0
+    solved: bool = False  # a panel seat's step: its panel was solved on screen (`Game.panel_done`)
 
 
 @dataclass(slots=True)
@@ -72,6 +73,7 @@ class Player:
     emergencies_left: int = 1
     using: Using | None = None
     slid: bool = False  # the last step met a wall: it slid along it, or did not move at all
+    by_panel: bool = False  # task steps finish when the panel is solved on screen, not after a duration
 
     @property
     def pos(self) -> Point:

@@ -50,36 +50,58 @@ def _panel_box(w: int, h: int, aspect: float) -> tuple[Box, float]:
     return (x0, y0, x0 + pw, y0 + ph), ph / 670
 
 
-def render_o2_filter(w: int = 1920, h: int = 1080, seed: int = 0, leaves: int = 6) -> Rendered:
-    """Clean O2 Filter: leaves on a pale glass; each is dragged into the dark intake on the left."""
-    rng = random.Random(seed)
-    img = _scene(w, h, seed)
-    box, u = _panel_box(w, h, 1.0)
-    _frame(img, box, (205, 215, 170), u)  # pale teal glass
+def panel_box(w: int, h: int, aspect: float) -> tuple[Box, float]:
+    """The panel's box on a w x h screen (centred, 62 % of the height) and its unit (panel px per 670)."""
+    return _panel_box(w, h, aspect)
+
+
+O2_ASPECT, ASTEROIDS_ASPECT, SCAN_ASPECT, FUEL_ASPECT = 1.0, 1.0, 1.1, 0.9
+LEAF_COLOURS = [(40, 120, 160), (50, 150, 90), (30, 90, 150)]
+
+
+def o2_intake(box: Box, u: float) -> Box:
     x0, y0, x1, y1 = box
-    intake = (x0 + round(12 * u), (y0 + y1) // 2 - round(110 * u), x0 + round(95 * u), (y0 + y1) // 2 + round(110 * u))
+    return (x0 + round(12 * u), (y0 + y1) // 2 - round(110 * u), x0 + round(95 * u), (y0 + y1) // 2 + round(110 * u))
+
+
+def draw_o2_filter(img: np.ndarray, box: Box, u: float, leaves: list[tuple[tuple[int, int], int, int]]) -> Box:
+    """The panel in place: glass, the intake (returned), and leaves given as (centre, angle, colour index)."""
+    _frame(img, box, (205, 215, 170), u)  # pale teal glass
+    intake = o2_intake(box, u)
     cv2.rectangle(img, intake[:2], intake[2:], (30, 30, 30), -1)
     for i in range(4):  # grate bars
         yy = intake[1] + round((i + 1) * (intake[3] - intake[1]) / 5)
         cv2.line(img, (intake[0], yy), (intake[2], yy), (90, 90, 90), max(1, round(4 * u)))
-    centres = []
+    for c, ang, k in leaves:
+        colour = LEAF_COLOURS[k % 3]
+        cv2.ellipse(img, c, (round(42 * u), round(20 * u)), ang, 0, 360, colour, -1)
+        cv2.ellipse(img, c, (round(42 * u), round(20 * u)), ang, 0, 360, (20, 40, 40), max(1, round(3 * u)))
+    return intake
+
+
+def o2_leaves(box: Box, u: float, rng: random.Random, leaves: int) -> list[tuple[int, int]]:
+    x0, y0, x1, y1 = box
+    centres: list[tuple[int, int]] = []
     while len(centres) < leaves:
         c = (rng.randint(x0 + round(200 * u), x1 - round(70 * u)), rng.randint(y0 + round(70 * u), y1 - round(70 * u)))
         if all(math.dist(c, d) > 95 * u for d in centres):
             centres.append(c)
-    for i, c in enumerate(centres):
-        colour = [(40, 120, 160), (50, 150, 90), (30, 90, 150)][i % 3]
-        ang = rng.randint(0, 179)
-        cv2.ellipse(img, c, (round(42 * u), round(20 * u)), ang, 0, 360, colour, -1)
-        cv2.ellipse(img, c, (round(42 * u), round(20 * u)), ang, 0, 360, (20, 40, 40), max(1, round(3 * u)))
+    return centres
+
+
+def render_o2_filter(w: int = 1920, h: int = 1080, seed: int = 0, leaves: int = 6) -> Rendered:
+    """Clean O2 Filter: leaves on a pale glass; each is dragged into the dark intake on the left."""
+    rng = random.Random(seed)
+    img = _scene(w, h, seed)
+    box, u = _panel_box(w, h, O2_ASPECT)
+    centres = o2_leaves(box, u, rng, leaves)
+    intake = draw_o2_filter(img, box, u, [(c, rng.randint(0, 179), i) for i, c in enumerate(centres)])
     return Rendered(img, box, {"leaves": centres, "intake": intake})
 
 
-def render_asteroids(w: int = 1920, h: int = 1080, seed: int = 0, count: int = 4, destroyed: int = 0) -> Rendered:
-    """Clear Asteroids: black space behind a green targeting overlay; rocks to click."""
-    rng = random.Random(seed)
-    img = _scene(w, h, seed)
-    box, u = _panel_box(w, h, 1.0)
+def draw_asteroids(img: np.ndarray, box: Box, u: float, rocks: list[tuple[tuple[int, int], int]],
+                   destroyed: int = 0) -> None:
+    """The panel in place: black space, the green targeting overlay, rocks given as (centre, radius)."""
     _frame(img, box, (8, 8, 8), u)
     x0, y0, x1, y1 = box
     cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
@@ -89,17 +111,31 @@ def render_asteroids(w: int = 1920, h: int = 1080, seed: int = 0, count: int = 4
     cv2.line(img, (cx, y0 + round(20 * u)), (cx, y1 - round(20 * u)), g, max(1, round(2 * u)))
     cv2.putText(img, f"DESTROYED: {destroyed}", (x0 + round(30 * u), y1 - round(30 * u)), cv2.FONT_HERSHEY_SIMPLEX,
                 0.9 * u, g, max(1, round(2 * u)))
-    rocks = []
-    while len(rocks) < count:
-        c = (rng.randint(x0 + round(80 * u), x1 - round(80 * u)), rng.randint(y0 + round(80 * u), y1 - round(110 * u)))
-        if all(math.dist(c, d) > 110 * u for d in rocks):
-            rocks.append(c)
-    for c in rocks:
-        r = round(rng.randint(32, 44) * u)
+    for c, r in rocks:
         pts = [(c[0] + round(r * (0.8 + 0.2 * math.sin(3 * a)) * math.cos(a)),
                 c[1] + round(r * (0.8 + 0.2 * math.cos(2 * a)) * math.sin(a))) for a in np.linspace(0, 2 * math.pi, 12)]
         cv2.fillPoly(img, [np.array(pts, np.int32)], (90, 105, 120))
         cv2.polylines(img, [np.array(pts, np.int32)], True, (40, 50, 60), max(1, round(3 * u)))
+
+
+def asteroid_spot(box: Box, u: float, rng: random.Random, others: list[tuple[int, int]]) -> tuple[int, int]:
+    """A place for a new rock inside the panel, clear of the others."""
+    x0, y0, x1, y1 = box
+    while True:
+        c = (rng.randint(x0 + round(80 * u), x1 - round(80 * u)), rng.randint(y0 + round(80 * u), y1 - round(110 * u)))
+        if all(math.dist(c, d) > 110 * u for d in others):
+            return c
+
+
+def render_asteroids(w: int = 1920, h: int = 1080, seed: int = 0, count: int = 4, destroyed: int = 0) -> Rendered:
+    """Clear Asteroids: black space behind a green targeting overlay; rocks to click."""
+    rng = random.Random(seed)
+    img = _scene(w, h, seed)
+    box, u = _panel_box(w, h, ASTEROIDS_ASPECT)
+    rocks: list[tuple[int, int]] = []
+    while len(rocks) < count:
+        rocks.append(asteroid_spot(box, u, rng, rocks))
+    draw_asteroids(img, box, u, [(c, round(rng.randint(32, 44) * u)) for c in rocks], destroyed)
     return Rendered(img, box, {"rocks": rocks})
 
 
@@ -167,10 +203,8 @@ def render_comms(w: int = 1920, h: int = 1080, seed: int = 0, dial_deg: float = 
     return Rendered(img, box, {"centre": centre, "radius": r, "knob": knob, "off": off, "screen": scr})
 
 
-def render_scan(w: int = 1920, h: int = 1080, seed: int = 0, progress: float = 0.3) -> Rendered:
-    """Submit Scan: the MedBay scanner's readout (ID, HT, WT, BT) and a filling bar; nothing to press."""
-    img = _scene(w, h, seed)
-    box, u = _panel_box(w, h, 1.1)
+def draw_scan(img: np.ndarray, box: Box, u: float, progress: float) -> Box:
+    """The panel in place; returns the progress bar's box."""
     _frame(img, box, (60, 45, 25), u)  # dark blue glass
     x0, y0, x1, y1 = box
     for i, t in enumerate(["ID: 0417", "HT: 3' 6\"", "WT: 92lb", "BT: O-"]):
@@ -179,13 +213,19 @@ def render_scan(w: int = 1920, h: int = 1080, seed: int = 0, progress: float = 0
     bar = (x0 + round(60 * u), y1 - round(130 * u), x1 - round(60 * u), y1 - round(80 * u))
     cv2.rectangle(img, bar[:2], bar[2:], (30, 30, 30), -1)
     cv2.rectangle(img, bar[:2], (bar[0] + round((bar[2] - bar[0]) * progress), bar[3]), (230, 200, 90), -1)
+    return bar
+
+
+def render_scan(w: int = 1920, h: int = 1080, seed: int = 0, progress: float = 0.3) -> Rendered:
+    """Submit Scan: the MedBay scanner's readout (ID, HT, WT, BT) and a filling bar; nothing to press."""
+    img = _scene(w, h, seed)
+    box, u = _panel_box(w, h, SCAN_ASPECT)
+    bar = draw_scan(img, box, u, progress)
     return Rendered(img, box, {"bar": bar})
 
 
-def render_fuel_engine(w: int = 1920, h: int = 1080, seed: int = 0, level: float = 0.0) -> Rendered:
-    """Fuel Engines, engine side: a tall fuel gauge instead of the can, the same square button with lamps."""
-    img = _scene(w, h, seed)
-    box, u = _panel_box(w, h, 0.9)
+def draw_fuel_engine(img: np.ndarray, box: Box, u: float, level: float) -> dict:
+    """The panel in place; returns where its button and gauge are."""
     _frame(img, box, (75, 75, 75), u)
     x0, y0, x1, y1 = box
     gauge = (x0 + round(70 * u), y0 + round(60 * u), x0 + round(300 * u), y1 - round(60 * u))
@@ -199,4 +239,13 @@ def render_fuel_engine(w: int = 1920, h: int = 1080, seed: int = 0, level: float
     cv2.rectangle(img, (bx, by), (bx + round(130 * u), by + round(130 * u)), (225, 225, 225), -1)
     cv2.circle(img, (bx + round(25 * u), by - round(45 * u)), round(16 * u), (0, 0, 150), -1)
     cv2.circle(img, (bx + round(105 * u), by - round(45 * u)), round(16 * u), (0, 150, 0), -1)
-    return Rendered(img, box, {"button": (bx + round(65 * u), by + round(65 * u)), "gauge": gauge})
+    return {"button": (bx + round(65 * u), by + round(65 * u)), "button_box": (bx, by, bx + round(130 * u),
+                                                                              by + round(130 * u)), "gauge": gauge}
+
+
+def render_fuel_engine(w: int = 1920, h: int = 1080, seed: int = 0, level: float = 0.0) -> Rendered:
+    """Fuel Engines, engine side: a tall fuel gauge instead of the can, the same square button with lamps."""
+    img = _scene(w, h, seed)
+    box, u = _panel_box(w, h, FUEL_ASPECT)
+    drawn = draw_fuel_engine(img, box, u, level)
+    return Rendered(img, box, {"button": drawn["button"], "gauge": drawn["gauge"]})
