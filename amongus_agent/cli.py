@@ -831,6 +831,9 @@ def play_cmd(
                         ] = "keyboard",
     window: Annotated[str, typer.Option(help="--input device: the game window's title (or a part of it).")
                       ] = "Among Us",
+    input_log: Annotated[Path | None, typer.Option(
+        help="--input device: append each input decided as a JSON line {wall, kind, what} (latency benchmark).")
+                         ] = None,
     brain: Annotated[str, typer.Option(help="builtin or llm.")] = "builtin",
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server (or OPENAI_BASE_URL).")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (or AMONGUS_MODEL).")] = None,
@@ -877,7 +880,7 @@ def play_cmd(
     opts = PlayOptions(
         bridge=bridge, input=input_mode, map_name=map_name, out=out_file, llm=llm, persona=_persona(persona),
         seat=seat, player=player, token=token or os.environ.get("AMONGUS_BRIDGE_TOKEN"), retries=retries,
-        movement=movement, window=window,
+        movement=movement, window=window, input_log=input_log,
         feed=FeedOptions(_feed_specs(feeds or []), (llm or _llm(base_url, model, None)) if narrate == "llm" else None,
                          feed_gap, feed_token, feed_origin or [], feed_secrets, neuro_timeout))
     result, world = play_live(opts, announce=lambda line: err.print(line, soft_wrap=True, markup=False))

@@ -41,13 +41,15 @@ log = logging.getLogger(__name__)
 TAP_S = 0.08  # long enough for the game to see the press at 30+ fps
 Voter = Callable[[int | str], bool]
 Colors = Callable[[int], str | None]
+Journal = Callable[[str, object], None]  # (kind, what): each input decided, for latency measurements
 
 
 class DeviceActuator:
     aims_kills = False  # the game kills the nearest player in range
 
     def __init__(self, movement: InputBackend, *, keyboard: InputBackend | None = None, voter: Voter | None = None,
-                 screen: ScreenFlows | None = None, colors: Colors | None = None, tap_s: float = TAP_S) -> None:
+                 screen: ScreenFlows | None = None, colors: Colors | None = None, tap_s: float = TAP_S,
+                 journal: Journal | None = None) -> None:
         self.movement = movement
         self.keyboard = keyboard
         self.voter = voter
@@ -56,6 +58,8 @@ class DeviceActuator:
         self.tap_s = tap_s
         self.aborted = False
         self.flows: list[Outcome] = []  # screen flows that ended, in order
+        self.journal = journal
+        self._last_stick: tuple[float, float] | None = None
         self.refused: Counter[str] = Counter()
         self.sent: Counter[str] = Counter()
         self._timers: list[threading.Timer] = []
@@ -66,11 +70,20 @@ class DeviceActuator:
         log.warning("device input: %s refused: %s", what, why)
         return False
 
+    def _note(self, kind: str, what: object) -> None:
+        if self.journal is not None:
+            self.journal(kind, what)
+
     def stick(self, x: float, y: float) -> None:
         try:
             self.movement.stick(x, y)
         except InputError as exc:
             self._refuse("stick", str(exc))
+            return
+        at = (round(x, 2), round(y, 2))
+        if at != self._last_stick:
+            self._last_stick = at
+            self._note("stick", list(at))
 
     def press(self, button: Button, target: int | str | None = None) -> None:
         if button == "sabotage" and target is not None:
@@ -85,6 +98,7 @@ class DeviceActuator:
             self._refuse(button, str(exc))
             return
         self.sent[button] += 1
+        self._note("press", button)
         if button == "use" and self.screen is not None:
             self.screen.after_use(self._use_done)  # a task panel may open: its flow solves it
         timer = threading.Timer(self.tap_s, self._release, (button,))
@@ -113,6 +127,7 @@ class DeviceActuator:
             self._refuse(o.kind, f"the {o.kind} screen flow failed: {o.reason}")
 
     def chat(self, text: str) -> bool:
+        self._note("chat", text)
         if self.screen is not None:
             if not self.screen.chat(text, self._flow_done):
                 return self._refuse("chat", "the screen flows are stopped (aborted, or no capture)")
@@ -133,6 +148,7 @@ class DeviceActuator:
                                                      else None)
             if color is None:
                 return self._refuse("vote", f"no colour known for player {target!r}: cannot find their plate")
+            self._note("vote", color)
             if not self.screen.vote(color, self._flow_done):
                 return self._refuse("vote", "the screen flows are stopped (aborted, or no capture)")
             return True

@@ -65,50 +65,80 @@ def _input_box(image: np.ndarray) -> tuple[int, int] | None:
 
 
 def send_chat(grab: Grab, backend: InputBackend, text: str, *, settle: float = 0.5,
-              confirm: bool = True, confirm_s: float = 4.0) -> FlowResult:
+              confirm: bool = True, confirm_s: float = 4.0, type_interval: float = 0.06,
+              open_chat: Callable[[], None] | None = None) -> FlowResult:
     """Click the chat box, type, press Enter; confirmed when our own bubble shows the text.
 
     The game may take a while to draw the new bubble (a busy machine, a long message): the flow keeps
     looking for up to `confirm_s` before typing again, since a second try that was not needed posts
-    the line twice.
+    the line twice. Keys are typed `type_interval` apart, about a fast typist's pace: a game reading
+    key events per frame loses keys typed faster (a repeated letter looks like one held key). When
+    no chat box is on screen (the voting tablet covers it), `open_chat` is called once to show it.
     """
     frame = grab()
     box = _input_box(frame.image)
+    if box is None and open_chat is not None:
+        open_chat()
+        time.sleep(settle)
+        frame = grab()
+        box = _input_box(frame.image)
     if box is None:
         return FlowResult(False, 0, "no chat panel on screen")
     for attempt in (1, 2):
         backend.click(*frame.to_screen(*box))
-        backend.type_text(text, interval=0.01)
+        backend.type_text(text, interval=type_interval)
         backend.key("enter")
         if not confirm:
             return FlowResult(True, attempt, "sent (not confirmed)")
         end = time.monotonic() + max(settle, confirm_s)
+        seen: list[str] = []
         while True:
             time.sleep(settle)
             frame = grab()
-            if _said(frame.image, text):
+            seen = _own_lines(frame.image)
+            if any(SequenceMatcher(None, m, text).ratio() > 0.8 for m in seen[-3:]):
                 return FlowResult(True, attempt, "message seen in the chat")
             if time.monotonic() >= end:
                 break
         box = _input_box(frame.image)
         if box is None:
-            return FlowResult(False, attempt, "the chat panel closed before the message was seen")
-    return FlowResult(False, 2, "message not seen in the chat")
+            return FlowResult(False, attempt, "the chat panel closed before the message was seen "
+                                              f"(our last lines read: {seen[-3:]})")
+    return FlowResult(False, 2, f"message not seen in the chat (our last lines read: {seen[-3:]})")
 
 
-def _said(image: np.ndarray, text: str) -> bool:
-    """Our own bubble (the right-hand ones) among the last few shows `text`, give or take OCR slips."""
+def _own_lines(image: np.ndarray) -> list[str]:
+    """The texts of our own bubbles (the right-hand ones) on a chat frame, oldest first."""
     try:
-        mine = [m for m in read_chat(image) if m.is_self]
+        return [m.text for m in read_chat(image) if m.is_self]
     except ChatUnreadableError:
-        return False
-    return any(SequenceMatcher(None, m.text, text).ratio() > 0.8 for m in mine[-3:])
+        return []
 
 
-def vote(grab: Grab, backend: InputBackend, target: str, *, settle: float = 0.4) -> FlowResult:
-    """Vote for the player of colour `target` (or "skip"): click their plate, then the confirm button."""
-    frame = grab()
-    targets = find_vote_targets(frame.image)
+def vote(grab: Grab, backend: InputBackend, target: str, *, settle: float = 0.4, wait_s: float = 8.0,
+         open_tablet: Callable[[], None] | None = None) -> FlowResult:
+    """Vote for the player of colour `target` (or "skip"): click their plate, then the confirm button.
+
+    The tablet may not be drawn yet when the vote is decided (the game told of the voting phase a
+    moment before its screen shows it): the flow keeps looking for up to `wait_s`. When the chat is
+    shown instead (it was opened over the tablet), `open_tablet` brings the tablet back; it is asked
+    again only after a while, since a switch that came too early may have shown the chat. A tablet
+    without the target (dead, or its colour not sure) is read once more before the flow gives up.
+    """
+    end = time.monotonic() + wait_s
+    switched: float | None = None
+    looks_without = 0  # tablet looks without the target: a plate read unsure once is read again, once
+    while True:
+        frame = grab()
+        targets = find_vote_targets(frame.image)
+        looks_without += bool(targets) and target not in targets
+        if target in targets or looks_without >= 2 or time.monotonic() >= end:
+            break
+        now = time.monotonic()
+        if open_tablet is not None and (switched is None or now - switched > 2.0) and _input_box(frame.image):
+            open_tablet()
+            switched = now
+        time.sleep(settle)
     if target not in targets:
         return FlowResult(False, 0, f"no vote target {target!r} on screen (seen: {', '.join(sorted(targets))})")
     x, y, w, h = targets[target]

@@ -8,6 +8,8 @@ the order asked. The capture is opened on that thread (mss handles are per threa
 - chat: `flows_live.send_chat` (click the chat's text box found on screen, type, Enter, confirmed
   when our bubble shows the text);
 - vote: `flows_live.vote` (the plate of that colour, found by the voting reader, then confirm);
+  while voting, the tablet and the chat take turns on the screen: `switch_key` (Tab in the screens
+  window) shows the other one when the flow does not find what it needs;
 - after the use key: watch the screen for a task panel for a moment; when one opens, solve it with
   its panel flow (`tasks.runner.run_task`; Fix Wiring's own solver when only that one reads it).
   The use key also presses buttons and opens nothing: then the flow ends quietly ("no panel").
@@ -55,13 +57,14 @@ Done = Callable[[Outcome], None]
 class ScreenFlows:
     def __init__(self, open_capture: Callable[[], ScreenCapture], pointer: InputBackend, *,
                  panel_wait_s: float = PANEL_WAIT_S, panel_budget_s: float = PANEL_BUDGET_S,
-                 chat_settle_s: float = 0.6, vote_settle_s: float = 0.5) -> None:
+                 chat_settle_s: float = 0.6, vote_settle_s: float = 0.5, switch_key: str | None = "tab") -> None:
         self._open_capture = open_capture
         self.pointer = pointer
         self.panel_wait_s = panel_wait_s
         self.panel_budget_s = panel_budget_s
         self.chat_settle_s = chat_settle_s
         self.vote_settle_s = vote_settle_s
+        self.switch_key = switch_key
         self.done: Counter[str] = Counter()
         self.failed: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
@@ -183,11 +186,12 @@ class ScreenFlows:
 
     def _do(self, cap: ScreenCapture, kind: str, what: str) -> Outcome:
         t0, w0 = time.monotonic(), time.time()
+        switch = None if self.switch_key is None else (lambda: self.pointer.key(self.switch_key))
         if kind == "chat":
-            r = flows_live.send_chat(cap.grab, self.pointer, what, settle=self.chat_settle_s)
+            r = flows_live.send_chat(cap.grab, self.pointer, what, settle=self.chat_settle_s, open_chat=switch)
             return Outcome(kind, r.ok, r.attempts, r.reason, what, w0, time.monotonic() - t0)
         if kind == "vote":
-            r = flows_live.vote(cap.grab, self.pointer, what, settle=self.vote_settle_s)
+            r = flows_live.vote(cap.grab, self.pointer, what, settle=self.vote_settle_s, open_tablet=switch)
             return Outcome(kind, r.ok, r.attempts, r.reason, what, w0, time.monotonic() - t0)
         return self._panel(cap, t0, w0)
 

@@ -36,10 +36,13 @@ class PixelChat:
         self._in_meeting = False
         self._first_seen: dict[int, float] = {}  # watcher line number -> game time first put in a frame
         self._counted: set[int] = set()
+        self.read: dict[tuple[int, int], tuple[int, str]] = {}  # (meeting, line) -> (player, text) put in frames
+        self._meetings = 0
 
     def __call__(self, frame: Frame) -> Frame:
         meeting = frame.phase == "meeting" and frame.meeting is not None
         if meeting and not self._in_meeting:
+            self._meetings += 1
             self.watcher.reset()
             self._first_seen.clear()
             self._counted.clear()
@@ -79,4 +82,6 @@ class PixelChat:
             if not 0 <= pid < self.limits.players:
                 continue
             out.append(ChatLine(player=pid, name=name[:MAX_TEXT], text=m.text[:MAX_TEXT], t=t))
+            if len(self.read) < 1000:
+                self.read[(self._meetings, seen.n)] = (pid, m.text[:MAX_TEXT])
         return out[-MAX_CHAT:]

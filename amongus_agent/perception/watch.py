@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .capture import ScreenCapture
-from .chat_ocr import ChatLine, ChatUnreadableError
+from .chat_ocr import ChatLine, ChatUnreadableError, find_bubbles
 from .chat_reader import ChatReader
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ class ChatWatcher:
         self._stop = threading.Event()
         self.frame_ms: list[float] = []  # capture + read, per frame looked at
         self.unreadable = 0  # frames with bubbles on screen and no message readable
+        self.not_chat = 0  # frames showing the same unreadable boxes as the last unreadable one: not read again
+        self._unreadable_boxes: tuple | None = None
         self.errors = 0
         self.error: str | None = None  # why the worker stopped, when it did
         self._thread = threading.Thread(target=self._run, daemon=True, name="chat-watcher")
@@ -86,7 +88,8 @@ class ChatWatcher:
         ms = sorted(self.frame_ms)
         pick = (lambda q: round(ms[min(len(ms) - 1, int(q * len(ms)))], 1)) if ms else (lambda q: None)
         return {"frames": len(ms), "ms_mean": round(sum(ms) / len(ms), 1) if ms else None, "ms_p50": pick(0.5),
-                "ms_p95": pick(0.95), "unreadable": self.unreadable, "errors": self.errors, "error": self.error}
+                "ms_p95": pick(0.95), "unreadable": self.unreadable, "not_chat": self.not_chat, "errors": self.errors,
+                "error": self.error}
 
     def close(self) -> None:
         self._stop.set()
@@ -122,9 +125,17 @@ class ChatWatcher:
             meeting, reader = self._meeting, self._reader
         try:
             frame = cap.grab()
+            if self._unreadable_boxes is not None:
+                # white boxes that were not chat a moment ago (a voting plate beside a dead one's passes
+                # for a bubble) are not sent to OCR again while the screen shows the same boxes
+                if tuple(b.box for b in find_bubbles(frame.image)) == self._unreadable_boxes:
+                    self.not_chat += 1
+                    return
+                self._unreadable_boxes = None
             new = reader.feed(frame.image)
         except ChatUnreadableError:
             self.unreadable += 1
+            self._unreadable_boxes = tuple(b.box for b in find_bubbles(frame.image))
             return
         except Exception as exc:  # noqa: BLE001 - one bad frame must not end the watching
             self.errors += 1

@@ -15,8 +15,11 @@ reported as lost, with why, and the caller exits non-zero.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,10 +77,11 @@ class PlayOptions:
     movement: str = "keyboard"  # --input device: WASD, or a virtual gamepad
     window: str = "Among Us"  # --input device: the game window's title (a part of it)
     abort_key: str = ABORT_KEY
+    input_log: Path | None = None  # --input device: each input decided, as JSON lines {wall, kind, what}
 
 
 def device_actuator(mode: str, backends: dict[str, Any] | None = None, *, movement: str = "keyboard",
-                    region: Any = None) -> DeviceActuator:
+                    region: Any = None, journal: Any = None) -> DeviceActuator:
     """The real client's actuator for `--input MODE`: what walks, and what types chat.
 
     gamepad: the virtual pad walks and presses, a keyboard types chat when one can be opened (else
@@ -89,7 +93,7 @@ def device_actuator(mode: str, backends: dict[str, Any] | None = None, *, moveme
 
     backends = dict(backends or {})
     if mode == "device":
-        return _screen_device(backends, movement, region)
+        return _screen_device(backends, movement, region, journal)
     if mode == "dry":
         movement = backends.get("movement") or open_backend("dry")
 
@@ -113,7 +117,7 @@ def device_actuator(mode: str, backends: dict[str, Any] | None = None, *, moveme
     raise AmongUsError(f"--input {mode!r}: choose one of {', '.join(INPUTS)}")
 
 
-def _screen_device(backends: dict[str, Any], movement: str, region: Any) -> DeviceActuator:
+def _screen_device(backends: dict[str, Any], movement: str, region: Any, journal: Any) -> DeviceActuator:
     from ..act.input import open_backend
     from ..act.screen_flows import ScreenFlows
     from ..perception.capture import ScreenCapture
@@ -124,7 +128,28 @@ def _screen_device(backends: dict[str, Any], movement: str, region: Any) -> Devi
     keyboard = backends.get("keyboard") or (move if movement == "keyboard" else open_backend("keyboard"))
     pointer = backends.get("pointer") or open_backend("mouse")
     screen = ScreenFlows(lambda: ScreenCapture(region), pointer)
-    return DeviceActuator(move, keyboard=keyboard, screen=screen)
+    return DeviceActuator(move, keyboard=keyboard, screen=screen, journal=journal)
+
+
+class InputJournal:
+    """`play --input-log`: each input the agent decided, as a JSON line {wall, kind, what}, flushed per line
+    (the server's `--input-log` says when the game saw it: the latency benchmark joins the two)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._f = path.open("a", encoding="utf-8")
+        self._lock = threading.Lock()
+
+    def __call__(self, kind: str, what: object) -> None:
+        line = json.dumps({"wall": time.time(), "kind": kind, "what": what})
+        with self._lock:
+            if not self._f.closed:
+                self._f.write(line + "\n")
+                self._f.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._f.close()
 
 
 def _player_colors(world: BridgeWorld):
@@ -161,7 +186,8 @@ def _open_device_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld:
     if opts.bridge.startswith("timshaw:"):
         raise AmongUsError("--input device: positions come over a bridge (tcp://HOST:PORT), not timshaw:")
     region = find_window_region(opts.window)  # no such window: one clear error before anything starts
-    actuator = device_actuator("device", opts.backends, movement=opts.movement, region=region)
+    journal = InputJournal(opts.input_log) if opts.input_log is not None else None
+    actuator = device_actuator("device", opts.backends, movement=opts.movement, region=region, journal=journal)
     try:
         world = BridgeWorld(opts.bridge, seat=opts.seat, name=opts.player, token=opts.token, game_map=game_map,
                             retries=opts.retries, actuator=actuator)
@@ -233,6 +259,8 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, out: Pa
         screen = _screen_stats(world)
         if isinstance(actuator, DeviceActuator):
             actuator.close()
+            if isinstance(actuator.journal, InputJournal):
+                actuator.journal.close()
         watcher = getattr(getattr(world, "amend", None), "watcher", None)
         if watcher is not None:
             watcher.close()
@@ -255,6 +283,8 @@ def _screen_stats(world: BridgeWorld | TimShawWorld) -> dict | None:
     if getattr(amend, "watcher", None) is not None:
         out["perception"] = amend.watcher.stats()
         out["chat_unattributed"] = amend.unattributed
+        out["chat_read"] = [{"meeting": m, "player": pid, "text": text}
+                            for (m, _), (pid, text) in sorted(amend.read.items())][-100:]
     actuator = world.actuator
     if isinstance(actuator, DeviceActuator) and actuator.screen is not None:
         out["flows"] = actuator.screen.stats()
