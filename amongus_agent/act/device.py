@@ -115,12 +115,20 @@ class DeviceActuator:
             log.debug("device input: release of %s skipped: %s", button, exc)
 
     def _use_done(self, o: Outcome) -> None:
+        self._keep(o)
+        if o.reason == "no panel":
+            return  # the use key pressed a button or a console without a panel: nothing to solve
+        if o.ok:
+            self.sent["panel"] += 1
+        else:
+            self._refuse("panel", f"the {o.what or 'task'} panel flow failed: {o.reason}")
+
+    def _keep(self, o: Outcome) -> None:
         self.flows.append(o)
-        if o.reason != "no panel":
-            self.sent["panel" if o.ok else "panel_failed"] += 1
+        del self.flows[:-500]
 
     def _flow_done(self, o: Outcome) -> None:
-        self.flows.append(o)
+        self._keep(o)
         if o.ok:
             self.sent[o.kind] += 1
         else:

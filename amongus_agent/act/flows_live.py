@@ -15,8 +15,8 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from ..perception.capture import Frame
-from ..perception.chat_ocr import ChatUnreadableError, find_chat_input, read_chat
-from ..perception.voting import find_confirm_button, find_vote_targets
+from ..perception.chat_ocr import BubbleCache, ChatUnreadableError, find_chat_input, read_chat
+from ..perception.voting import find_confirm_button, find_vote_targets, tablet_shown
 from ..perception.wires import WiringSolution, ends_still_visible, solve_wiring
 from .input.base import InputBackend
 
@@ -56,7 +56,12 @@ def fix_wiring(grab: Grab, backend: InputBackend, *, settle: float = 0.4, retrie
 
 
 def _input_box(image: np.ndarray) -> tuple[int, int] | None:
-    """Centre of the chat's text box: the wide white box without an icon under the chat's bubbles."""
+    """Centre of the chat's text box: the wide white box without an icon under the chat's bubbles.
+
+    Never on the voting tablet, whose plates can look like that box: a click there would pick a vote.
+    """
+    if tablet_shown(image):
+        return None
     box = find_chat_input(image)
     if box is None:
         return None
@@ -65,16 +70,31 @@ def _input_box(image: np.ndarray) -> tuple[int, int] | None:
 
 
 def send_chat(grab: Grab, backend: InputBackend, text: str, *, settle: float = 0.5,
-              confirm: bool = True, confirm_s: float = 4.0, type_interval: float = 0.06,
-              open_chat: Callable[[], None] | None = None) -> FlowResult:
+              confirm: bool = True, confirm_s: float = 6.0, type_interval: float = 0.06,
+              open_chat: Callable[[], None] | None = None, said: Callable[[], list[str]] | None = None
+              ) -> FlowResult:
     """Click the chat box, type, press Enter; confirmed when our own bubble shows the text.
 
     The game may take a while to draw the new bubble (a busy machine, a long message): the flow keeps
     looking for up to `confirm_s` before typing again, since a second try that was not needed posts
-    the line twice. Keys are typed `type_interval` apart, about a fast typist's pace: a game reading
-    key events per frame loses keys typed faster (a repeated letter looks like one held key). When
-    no chat box is on screen (the voting tablet covers it), `open_chat` is called once to show it.
+    the line twice, and it types again only when the chat box is still where it was (the screen did
+    not change to the tablet meanwhile). Keys are typed `type_interval` apart, about a fast typist's
+    pace: a game reading key events per frame loses keys typed faster (a repeated letter looks like
+    one held key). When no chat box is on screen (the voting tablet covers it), `open_chat` is called
+    once to show it. `said` gives our own lines as a chat reader already running reads them (the
+    chat watcher): then confirming costs no OCR of its own; else each look reads the chat (bubbles
+    read before are not read again).
     """
+    cache = BubbleCache()
+
+    def own() -> list[str]:
+        if said is not None:
+            return said()
+        try:
+            return [m.text for m in read_chat(grab().image, cache) if m.is_self]
+        except ChatUnreadableError:
+            return []
+
     frame = grab()
     box = _input_box(frame.image)
     if box is None and open_chat is not None:
@@ -85,6 +105,7 @@ def send_chat(grab: Grab, backend: InputBackend, text: str, *, settle: float = 0
     if box is None:
         return FlowResult(False, 0, "no chat panel on screen")
     for attempt in (1, 2):
+        before = len(own())  # lines of ours already there (the same words said earlier must not confirm this)
         backend.click(*frame.to_screen(*box))
         backend.type_text(text, interval=type_interval)
         backend.key("enter")
@@ -94,25 +115,18 @@ def send_chat(grab: Grab, backend: InputBackend, text: str, *, settle: float = 0
         seen: list[str] = []
         while True:
             time.sleep(settle)
-            frame = grab()
-            seen = _own_lines(frame.image)
+            seen = own()[before:]
             if any(SequenceMatcher(None, m, text).ratio() > 0.8 for m in seen[-3:]):
                 return FlowResult(True, attempt, "message seen in the chat")
             if time.monotonic() >= end:
                 break
-        box = _input_box(frame.image)
-        if box is None:
-            return FlowResult(False, attempt, "the chat panel closed before the message was seen "
+        frame = grab()
+        again = _input_box(frame.image)
+        if again is None or abs(again[0] - box[0]) + abs(again[1] - box[1]) > 8:
+            return FlowResult(False, attempt, "the chat screen changed before the message was seen "
                                               f"(our last lines read: {seen[-3:]})")
+        box = again
     return FlowResult(False, 2, f"message not seen in the chat (our last lines read: {seen[-3:]})")
-
-
-def _own_lines(image: np.ndarray) -> list[str]:
-    """The texts of our own bubbles (the right-hand ones) on a chat frame, oldest first."""
-    try:
-        return [m.text for m in read_chat(image) if m.is_self]
-    except ChatUnreadableError:
-        return []
 
 
 def vote(grab: Grab, backend: InputBackend, target: str, *, settle: float = 0.4, wait_s: float = 8.0,

@@ -65,6 +65,9 @@ class ScreenFlows:
         self.chat_settle_s = chat_settle_s
         self.vote_settle_s = vote_settle_s
         self.switch_key = switch_key
+        # our own chat lines as a running chat reader has read them (the chat watcher), to confirm a chat
+        # flow without OCR of its own; None: the flow reads the chat itself
+        self.said: Callable[[], list[str]] | None = None
         self.done: Counter[str] = Counter()
         self.failed: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
@@ -188,7 +191,8 @@ class ScreenFlows:
         t0, w0 = time.monotonic(), time.time()
         switch = None if self.switch_key is None else (lambda: self.pointer.key(self.switch_key))
         if kind == "chat":
-            r = flows_live.send_chat(cap.grab, self.pointer, what, settle=self.chat_settle_s, open_chat=switch)
+            r = flows_live.send_chat(cap.grab, self.pointer, what, settle=self.chat_settle_s, open_chat=switch,
+                                     said=self.said)
             return Outcome(kind, r.ok, r.attempts, r.reason, what, w0, time.monotonic() - t0)
         if kind == "vote":
             r = flows_live.vote(cap.grab, self.pointer, what, settle=self.vote_settle_s, open_tablet=switch)

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .capture import ScreenCapture
-from .chat_ocr import ChatLine, ChatUnreadableError, find_bubbles
+from .chat_ocr import ChatLine, ChatUnreadableError
 from .chat_reader import ChatReader
+from .voting import tablet_shown
 
 log = logging.getLogger(__name__)
 INTERVAL_S = 0.25  # four looks a second: a new message shows within about a quarter second plus one read
@@ -52,8 +53,7 @@ class ChatWatcher:
         self._stop = threading.Event()
         self.frame_ms: list[float] = []  # capture + read, per frame looked at
         self.unreadable = 0  # frames with bubbles on screen and no message readable
-        self.not_chat = 0  # frames showing the same unreadable boxes as the last unreadable one: not read again
-        self._unreadable_boxes: tuple | None = None
+        self.not_chat = 0  # frames showing the voting tablet instead of the chat: not read
         self.errors = 0
         self.error: str | None = None  # why the worker stopped, when it did
         self._thread = threading.Thread(target=self._run, daemon=True, name="chat-watcher")
@@ -125,17 +125,14 @@ class ChatWatcher:
             meeting, reader = self._meeting, self._reader
         try:
             frame = cap.grab()
-            if self._unreadable_boxes is not None:
-                # white boxes that were not chat a moment ago (a voting plate beside a dead one's passes
-                # for a bubble) are not sent to OCR again while the screen shows the same boxes
-                if tuple(b.box for b in find_bubbles(frame.image)) == self._unreadable_boxes:
-                    self.not_chat += 1
-                    return
-                self._unreadable_boxes = None
+            if tablet_shown(frame.image):
+                # the voting tablet is up: its plates (one beside a dead player's) can pass for a
+                # bubble, and reading them would cost OCR for nothing
+                self.not_chat += 1
+                return
             new = reader.feed(frame.image)
         except ChatUnreadableError:
             self.unreadable += 1
-            self._unreadable_boxes = tuple(b.box for b in find_bubbles(frame.image))
             return
         except Exception as exc:  # noqa: BLE001 - one bad frame must not end the watching
             self.errors += 1

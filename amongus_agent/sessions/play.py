@@ -195,7 +195,10 @@ def _open_device_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld:
         actuator.close()
         raise
     actuator.colors = _player_colors(world)
-    world.amend = PixelChat(ChatWatcher(lambda: ScreenCapture(region)), Limits.for_map(game_map))
+    watcher = ChatWatcher(lambda: ScreenCapture(region))
+    world.amend = PixelChat(watcher, Limits.for_map(game_map))
+    if actuator.screen is not None:  # the chat flow confirms our line from what the watcher reads anyway
+        actuator.screen.said = lambda: [s.line.text for s in watcher.lines() if s.line.is_self]
     return world
 
 
