@@ -119,6 +119,8 @@ def run_device_game(tmp: Path, display: str, *, seed: int, speed: float = 2.0, m
                 p.terminate()
                 p.wait(timeout=20)
     server_summary, client_summary = _last_json(s_out), _last_json(c_out)
+    (tmp / "server.json").write_text(json.dumps(server_summary, indent=1))  # kept for a look afterwards
+    (tmp / "client.json").write_text(json.dumps(client_summary, indent=1))
     logs = f"--- server stderr\n{s_err.read_text()[-3000:]}\n--- client stderr\n{c_err.read_text()[-3000:]}"
     seat = (server_summary.get("screens") or {}).get("seat", client_summary.get("seat", -1))
     events = _read_jsonl(rec)[1:] if rec.exists() else []

@@ -157,9 +157,13 @@ def vote(grab: Grab, backend: InputBackend, target: str, *, settle: float = 0.4,
         return FlowResult(False, 0, f"no vote target {target!r} on screen (seen: {', '.join(sorted(targets))})")
     x, y, w, h = targets[target]
     backend.click(*frame.to_screen(x + w // 2, y + h // 2))
-    time.sleep(settle)
-    frame = grab()
-    button = find_confirm_button(frame.image, (x, y, w, h))
+    end = time.monotonic() + max(settle, 3.0)  # a busy game draws the selection a moment later
+    while True:
+        time.sleep(settle)
+        frame = grab()
+        button = find_confirm_button(frame.image, (x, y, w, h))
+        if button is not None or time.monotonic() >= end:
+            break
     if button is None:
         return FlowResult(False, 1, "no confirm button appeared")
     backend.click(*frame.to_screen(*button))

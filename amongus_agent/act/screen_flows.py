@@ -205,7 +205,12 @@ class ScreenFlows:
             frame = cap.grab()
             state = read_panel(frame.image)
             if state is not None:
-                r = run_task(cap.grab, self.pointer, budget_s=self.panel_budget_s, peek=cap.grab_part)
+                seen = [frame]  # the flow starts from the frame the panel was seen on: one reading, not two
+
+                def grab(seen=seen):
+                    return seen.pop() if seen else cap.grab()
+
+                r = run_task(grab, self.pointer, budget_s=self.panel_budget_s, peek=cap.grab_part)
                 return Outcome("panel", r.ok, r.attempts, r.reason, r.panel or state.name, w0, time.monotonic() - t0)
             if solve_wiring(frame.image) is not None:
                 f = flows_live.fix_wiring(cap.grab, self.pointer)
