@@ -89,7 +89,7 @@ def test_actuator_votes_by_colour_and_refuses_what_it_cannot_do():
     act.stick(0.5, 0.5)  # unchanged: noted once
     act.press("use")
     act.press("sabotage", "reactor")  # needs the sabotage map on screen: refused
-    assert noted == [("stick", [0.5, 0.5]), ("press", "use")]
+    assert noted == [("stick", [0.5, 0.5]), ("press", "use")]  # the refused sabotage is not an input sent
     assert act.refused["sabotage"] == 1
     act.abort()
     act.stick(1.0, 0.0)

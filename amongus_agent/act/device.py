@@ -75,15 +75,15 @@ class DeviceActuator:
             self.journal(kind, what)
 
     def stick(self, x: float, y: float) -> None:
+        at = (round(x, 2), round(y, 2))
+        if at != self._last_stick:  # noted as decided, before the device is told (it may take a while)
+            self._last_stick = at
+            self._note("stick", list(at))
         try:
             self.movement.stick(x, y)
         except InputError as exc:
+            self._last_stick = None
             self._refuse("stick", str(exc))
-            return
-        at = (round(x, 2), round(y, 2))
-        if at != self._last_stick:
-            self._last_stick = at
-            self._note("stick", list(at))
 
     def press(self, button: Button, target: int | str | None = None) -> None:
         if button == "sabotage" and target is not None:
@@ -92,13 +92,13 @@ class DeviceActuator:
         if button == "vent" and isinstance(target, int):
             self._refuse("vent", f"moving to vent {target} needs a click on the vent arrow (screen)")
             return
+        self._note("press", button)
         try:
             self.movement.press(button)
         except InputError as exc:
             self._refuse(button, str(exc))
             return
         self.sent[button] += 1
-        self._note("press", button)
         if button == "use" and self.screen is not None:
             self.screen.after_use(self._use_done)  # a task panel may open: its flow solves it
         timer = threading.Timer(self.tap_s, self._release, (button,))
