@@ -433,5 +433,13 @@ def test_abort_key_releases_everything_and_stops_all_input(window, device):
         remove()
 
 
+def test_play_without_the_game_window_says_so_and_exits_2(xdisplay):
+    run = subprocess.run([sys.executable, "-m", "amongus_agent", "play", "--bridge", "tcp://127.0.0.1:9", "--input",
+                          "device", "--window", "No Such Game"], env={**os.environ, "DISPLAY": xdisplay},
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert "no visible window titled like 'No Such Game'" in run.stderr
+
+
 if __name__ == "__main__":
     _window(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]))
