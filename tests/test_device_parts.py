@@ -7,6 +7,8 @@ from an empty chat. The actuator sends what a device can do and refuses the rest
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from amongus_agent.act.device import DeviceActuator
@@ -100,3 +102,21 @@ def test_abort_hotkey_names_are_checked():
     assert parse_hotkey("ctrl+shift+f12") == (["ControlMask", "ShiftMask"], "f12")
     with pytest.raises(BackendUnavailableError, match="unknown modifier"):
         parse_hotkey("hyper+f12")
+
+
+REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "real-screens"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the shared real screenshots are not here")
+def test_the_voting_tablet_is_told_from_the_chat_on_real_screens():
+    """The chat box is never looked for on the tablet (a plate can look like it) and the tablet's plates
+    are never read as chat: real meeting chats and lobbies are not tablets, real voting screens are."""
+    import cv2
+
+    from amongus_agent.perception.voting import tablet_shown
+
+    chats = sorted((REAL / "chat").glob("*.jpg"))
+    tablets = sorted((REAL / "voting").glob("*.jpg"))
+    assert chats and tablets
+    assert [p.name for p in chats if tablet_shown(cv2.imread(str(p)))] == []
+    assert [p.name for p in tablets if not tablet_shown(cv2.imread(str(p)))] == []

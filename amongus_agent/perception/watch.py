@@ -5,7 +5,8 @@ the agent's tick must not wait for it. So a worker thread captures the window a 
 second while a meeting is on (`active`), reads the chat (`read_chat`, with a bubble cache so a
 bubble is OCR'd once), keeps each message once (`ChatReader` aligns the scrolling view against
 what was already seen) and publishes the messages read so far. The agent's side only copies that
-list. Every capture+read is timed, for the perception benchmark.
+list. A frame showing the voting tablet is not read (`voting.tablet_shown`: its plates can pass for
+bubbles). Every capture+read is timed, for the perception benchmark.
 
 The capture is opened ON the worker thread (`open_capture` makes a `ScreenCapture`, or anything with
 `grab()` and `close()`): mss handles belong to the thread that made them.
