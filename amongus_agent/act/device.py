@@ -75,7 +75,7 @@ class DeviceActuator:
             self.journal(kind, what)
 
     def stick(self, x: float, y: float) -> None:
-        at = (round(x, 2), round(y, 2))
+        at = (round(x, 4), round(y, 4))
         if at != self._last_stick:  # noted as decided, before the device is told (it may take a while)
             self._last_stick = at
             self._note("stick", list(at))
