@@ -759,7 +759,7 @@ def sim_server_cmd(
                           "take that seat's input from it: W/A/S/D or arrows walk, E use, R report, Q kill, V vent, "
                           "Escape closes a panel; the mouse works task panels, the chat box and the voting tablet "
                           "(Tab: tablet/chat while voting). Its tasks come from the drawable pool: Fix Wiring, "
-                          "Clear Asteroids, Submit Scan, Clean O2 Filter. Its bridge frames carry no chat; its "
+                          "Clear Asteroids, Submit Scan, Clean O2 Filter, Fuel Engines. Its bridge frames carry no chat; its "
                           "bridge inputs are ignored. See docs/screens.md.")] = False,
     seat: Annotated[int | None, typer.Option(help="--screens: the served seat the window plays (default: the first).",
                                              min=0)] = None,
@@ -777,9 +777,10 @@ def sim_server_cmd(
     _choice("--role", role, ("crewmate", "impostor", "random"))
     screens_opts = None
     if screens:
-        from .sessions.screens import ScreensOptions, parse_size
+        from .sessions.screens import ScreensOptions, check_display, parse_size
 
         screens_opts = ScreensOptions(seat=seat, size=parse_size(screen_size), pad_port=pad_port, input_log=input_log)
+        check_display()
     elif seat is not None or pad_port is not None or input_log is not None:
         raise AmongUsError("--seat, --pad-port and --input-log go with --screens")
     try:
@@ -788,21 +789,31 @@ def sim_server_cmd(
                                           token=token)
     except OSError as exc:
         raise AmongUsError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    prepared = None
+    if screens_opts is not None:
+        from .sessions.screens import prepare_screens
+
+        try:
+            prepared = prepare_screens(server, screens_opts)
+        except (AmongUsError, OSError) as exc:
+            server.close()
+            if isinstance(exc, OSError):
+                raise AmongUsError(f"--pad-port {pad_port}: {exc.strerror or exc}") from None
+            raise
     err.print(f"sim-server: seed {seed}, {agents} seat(s) at tcp://{host}:{server.port}, speed {speed}x"
               + (", token required" if server.token else ""), soft_wrap=True, markup=False)
     if made_up:
         err.print(f"sim-server: token {server.token} (pass it to play --token)", soft_wrap=True, markup=False)
     extra = {}
-    if screens_opts is not None:
+    if prepared is not None:
         from .sessions.screens import serve_screens
 
-        def ready(run) -> None:
-            err.print(f"sim-server: window '{run.title}', tasks {', '.join(run.tasks)}"
-                      + (f", pad on udp://127.0.0.1:{run.pad_port}" if run.pad_port is not None else ""),
-                      soft_wrap=True, markup=False)
-
+        run = prepared[1]
+        err.print(f"sim-server: window '{run.title}', tasks {', '.join(run.tasks)}"
+                  + (f", pad on udp://127.0.0.1:{run.pad_port}" if run.pad_port is not None else ""),
+                  soft_wrap=True, markup=False)
         try:
-            result, run = serve_screens(server, screens_opts, on_ready=ready)
+            result, run = serve_screens(server, prepared)
         finally:
             server.close()
         extra = {"screens": {"seat": run.seat, "tasks": run.tasks, "inputs": run.inputs, "pad_reports": run.pad_reports,

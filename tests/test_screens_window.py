@@ -67,8 +67,9 @@ class Rig:
         assert self.me.using is not None, f"use at {task} opened nothing"
 
 
-def _work(screen: Screen, steps) -> None:
-    """Send a plan's steps to the window as the mouse would (presses, moves, releases)."""
+def _work(screen: Screen, steps, tick) -> None:
+    """Send a plan's steps to the window as the mouse would (presses, moves, releases); `tick` lets game
+    time pass (a wait, a held button)."""
     for step in steps:
         if isinstance(step, Click):
             screen.press(*step.at)
@@ -79,8 +80,16 @@ def _work(screen: Screen, steps) -> None:
             for k in range(1, 9):
                 screen.move(round(x0 + (x1 - x0) * k / 8), round(y0 + (y1 - y0) * k / 8))
             screen.release(x1, y1)
-        elif isinstance(step, Hold | WaitUntil):
-            return  # the caller lets game time pass
+        elif isinstance(step, Hold):
+            screen.press(*step.at)
+            for _ in range(10):
+                tick()
+                screen.frame()
+            screen.release(*step.at)
+        elif isinstance(step, WaitUntil):
+            for _ in range(20):
+                tick()
+            return
 
 
 def test_panel_seat_steps_finish_only_when_solved_and_ordinary_seats_are_untouched():
@@ -113,44 +122,50 @@ def test_pool_deals_drawable_tasks_and_leaves_the_game_stream_alone():
     for a, b in zip(plain.players, game.players, strict=True):
         if a.id != seat:
             assert [t.name for t in a.tasks] == [t.name for t in b.tasks]
-    with pytest.raises(PoolTooSmallError, match="draws 4 tasks"):
+    with pytest.raises(PoolTooSmallError, match="draws 5 tasks"):
         deal_drawable(new_game(GameSettings(short_tasks=5), 8), seat)
 
 
 def test_walking_frame_reads_back_as_the_seats_hud():
     from amongus_agent.perception.hud import read_hud
 
-    rig = Rig(seed=3)
-    reading = read_hud(rig.screen.frame()).to_json()
-    want = [(t.places[0].room, t.name) for t in rig.me.tasks]
-    got = [(t["room"], t["task"]) for t in reading["tasks"]]
+    rig = Rig(seed=3, long_tasks=3, short_tasks=1)
+    fuel = next(t for t in rig.me.tasks if t.name == "Fuel Engines")
+    fuel.step = 1  # the can is filled: "(0/2)" in yellow, the engine's room
+    reading = read_hud(rig.screen.frame() if rig.snap() else None).to_json()
+    want = [(t.places[t.step].room, t.name, t.step * 2 // 4 if t.name == "Fuel Engines" else (0 if len(t.places) > 1
+             or t.name == "Clear Asteroids" else None), "in_progress" if t.step else "todo") for t in rig.me.tasks]
+    got = [(t["room"], t["task"], t["step"], t["state"]) for t in reading["tasks"]]
     assert got == want, reading
     assert reading["room"] == rig.view.observe().room and reading["panel"] is None
 
 
 @pytest.mark.parametrize("task", list(POOL))
 def test_each_pool_panel_is_named_read_planned_and_solved_by_the_mouse(task):
-    rig = Rig(seed=3)
-    panel_name = {"Fix Wiring": "Fix Wiring"}.get(task, task)
-    rig.open(task)
+    rig = Rig(seed=3, long_tasks=3, short_tasks=1)  # all five
     t = next(t for t in rig.me.tasks if t.name == task)
-    before = t.step
-    for _ in range(400):
-        img = rig.screen.frame()
-        if rig.screen.panel is None:
-            break
-        assert identify_panel(img) == panel_name
-        state = read_panel(img)
-        assert state is not None and state.name == panel_name
-        steps = plan(state)
-        _work(rig.screen, steps)
+    faces = []
+    for _ in range(2 if task == "Fuel Engines" else 1):  # Fuel Engines: the can in Storage, then an engine
+        before = t.step
+        rig.open(task)
+        for _ in range(400):
+            img = rig.screen.frame()
+            if rig.screen.panel is None:
+                break
+            assert identify_panel(img) == task
+            state = read_panel(img)
+            assert state is not None and state.name == task
+            faces.append(state.info.get("step"))
+            _work(rig.screen, plan(state), rig.tick)
+            for _ in range(3):
+                rig.tick()
+        assert rig.screen.panel is None, "the panel never closed"
         for _ in range(3):
             rig.tick()
-    assert rig.screen.panel is None, "the panel never closed"
-    for _ in range(3):
-        rig.tick()
-    done = [e for e in rig.events if e["type"] == "task" and e["player"] == rig.seat]
-    assert done and done[-1]["task"] == task and t.step == before + 1 and rig.me.using is None
+        done = [e for e in rig.events if e["type"] == "task" and e["player"] == rig.seat]
+        assert done and done[-1]["task"] == task and t.step == before + 1 and rig.me.using is None
+    if task == "Fuel Engines":
+        assert faces[0] == "can" and faces[-1] == "engine"
 
 
 def test_wrong_moves_reset_as_in_the_game():
@@ -252,6 +267,49 @@ def test_meeting_chat_and_tablet_read_back(tmp_path):
     assert all(set(e) == {"wall", "t", "kind", "what"} for e in logged)
 
 
+@pytest.mark.parametrize("kind,want", [("reactor", ("Reactor Meltdown", "critical")),
+                                       ("lights", ("Fix Lights", "in_progress")),
+                                       ("comms", ("Comms Sabotaged", "critical"))])
+def test_a_sabotage_shows_in_the_task_list(kind, want):
+    from amongus_agent.perception.hud import read_hud
+
+    rig = Rig(seed=3, freeplay=False)
+    impostor = next(p for p in rig.game.players if p.is_impostor)
+    rig.game.t = rig.game.sabotage_ready_at
+    rig.game.tick = round(rig.game.t / rig.game.dt)
+    rig.game.step({impostor.id: PlayerInput(sabotage=kind)})
+    assert rig.game.sabotage is not None and rig.game.sabotage.kind == kind
+    rig.snap()
+    lines = read_hud(rig.screen.frame()).to_json()["tasks"]
+    assert [(t["task"], t["state"]) for t in lines if t["kind"] == "sabotage"] == [want], lines
+    if kind == "reactor":
+        assert lines[-1]["countdown"] == int(rig.game.sabotage.deadline - rig.game.t) and lines[-1]["steps"] == 2
+    if kind == "comms":
+        assert len(lines) == 1  # the list itself is gone
+
+
+def test_tab_switches_between_tablet_and_chat_while_voting():
+    rig = Rig(seed=3, freeplay=False)
+    g = rig.game
+    rig.me.x, rig.me.y = g.map.data.emergency_button.spot
+    g.t = g.button_ready_at
+    g.tick = round(g.t / g.dt)
+    rig.tick(PlayerInput(use=True))
+    rig.screen.key("Tab", "\t")  # discussion: no tablet to switch to
+    rig.screen.frame()
+    assert rig.screen.tablet is None
+    while g.t < g.meeting.voting_at:
+        rig.tick(IDLE)
+    rig.screen.frame()
+    assert rig.screen.tablet is not None
+    rig.screen.key("Tab", "\t")
+    rig.screen.frame()
+    assert rig.screen.tablet is None  # the chat, to read or say more
+    rig.screen.key("Tab", "\t")
+    rig.screen.frame()
+    assert rig.screen.tablet is not None
+
+
 def test_keys_and_pad_make_the_stick_and_buttons():
     rig = Rig(seed=3)
     c = rig.controls
@@ -263,6 +321,11 @@ def test_keys_and_pad_make_the_stick_and_buttons():
     assert c.stick() == (1.0, 0.0)
     c.key_down("e")
     assert rig.controls.take(rig.game).use
+    c.key_down("q")
+    c.key_down("v")
+    c.key_down("r")
+    inp = c.take(rig.game)
+    assert inp.kill is True and inp.vent == "enter" and inp.report and not inp.use  # presses act once
     c.key_up("d")
     c.pad(0.5, -0.25, frozenset({"report"}))
     inp = c.take(rig.game)
@@ -284,13 +347,24 @@ def test_bridge_frames_of_the_screens_seat_carry_no_chat_and_ignore_its_inputs()
     try:
         screen, run, pad = prepare_screens(server, ScreensOptions())
         link = server.links[run.seat]
-        assert pad is None and "amongus-agent screens" in run.title and run.tasks == screen.game.header()["tasks"].get(
-            str(run.seat), run.tasks)
+        game = server.game
+        assert pad is None and run.title == f"amongus-agent screens: seat {run.seat} ({game.players[run.seat].color})"
+        assert game.header()["tasks"][str(run.seat)] == run.tasks and game.players[run.seat].by_panel
         link.pending.append(Input(stick=(1.0, 0.0), chat="hello"))
         inp = link.take()
-        assert inp.stick == (0.0, 0.0) and inp.chat is None
+        assert inp.stick == (0.0, 0.0) and inp.chat is None and not link.pending
+        me = game.players[run.seat]
+        me.x, me.y = game.map.data.emergency_button.spot
+        game.t = game.button_ready_at
+        game.tick = round(game.t / game.dt)
+        game.step({run.seat: PlayerInput(use=True)})
+        other = next(p.id for p in game.players if p.id != run.seat)
+        link.world.see_events(game.step({other: PlayerInput(chat="who is it")}))
         obs = link.world.observe()
-        assert link.screen(obs) is obs or link.screen(obs).meeting is None
+        assert [c.text for c in obs.meeting.chat] == ["who is it"]
+        sent = link.screen(obs)
+        assert sent.meeting is not None and sent.meeting.chat == [] and sent.position == obs.position
+        assert [c[3] for c in screen.latest().chat] == ["who is it"]  # the window still draws it
     finally:
         server.close()
 
@@ -304,3 +378,23 @@ def test_seeded_panels_are_the_same_every_time():
     with pytest.raises(ValueError, match="no panel of kind"):
         open_panel("nope", W, H, "7", t=0.0, seconds=1.0)
     assert random.Random("7").random() == random.Random("7").random()
+
+
+@pytest.mark.parametrize("args,env,says", [
+    (["--screens", "--screen-size", "12"], {"DISPLAY": ":999"}, "--screen-size '12'"),
+    (["--screens", "--screen-size", "100x100"], {"DISPLAY": ":999"}, "from 640x360"),
+    (["--seat", "3"], {}, "go with --screens"),
+    (["--screens", "--seat", "5"], {"DISPLAY": ":999"}, "--seat 5 is not served here"),
+    (["--screens", "--set", "short_tasks=5"], {"DISPLAY": ":999"}, "draws 5 tasks"),
+    (["--screens"], {"DISPLAY": ""}, "needs an X display"),
+])
+def test_unusable_screens_options_get_one_line_and_exit_2(args, env, says):
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "amongus_agent", "sim-server", "--port", "0", "--wait", "0", *args],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, **env})
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert says in lines[0], lines

@@ -91,15 +91,24 @@ def prepare_screens(server: SimServer, opts: ScreensOptions) -> tuple[Screen, Sc
     return screen, run, pad
 
 
-def serve_screens(server: SimServer, opts: ScreensOptions, on_ready=None) -> tuple[GameResult, ScreensRun]:
-    """Serve the game with the window up; returns when the game ends (or the window is closed)."""
+def check_display() -> None:
+    """Fail early, with one clear line, where the window cannot open (before the server says anything)."""
+    import os
+    import sys
+
     try:
         import tkinter  # noqa: F401
     except ImportError as exc:
         raise AmongUsError(f"--screens needs Tk (python3-tk): {exc}") from None
-    screen, run, pad = prepare_screens(server, opts)
-    if on_ready is not None:
-        on_ready(run)
+    if sys.platform not in ("win32", "darwin") and not os.environ.get("DISPLAY"):
+        raise AmongUsError("--screens needs an X display: set DISPLAY (under CI: run Xvfb)")
+
+
+def serve_screens(server: SimServer, prepared: tuple[Screen, ScreensRun, PadListener | None]
+                  ) -> tuple[GameResult, ScreensRun]:
+    """Serve the game with the window up (`prepared` by `prepare_screens`); returns when the game ends
+    or the window is closed."""
+    screen, run, pad = prepared
     results: list[GameResult] = []
     failure: list[BaseException] = []
 

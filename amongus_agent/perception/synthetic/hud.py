@@ -13,6 +13,7 @@ outlines when they can be pressed, faded when not. `render_hud` draws over a sce
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -58,12 +59,38 @@ class HudDrawn:
     buttons: dict[str, Box]
 
 
-def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, px: int, fill, bold: bool = False) -> Box:
+@lru_cache(maxsize=512)
+def text_sprite(text: str, px: int, fill: tuple[int, int, int], bold: bool = False,
+                outline: tuple[int, int, int] = OUTLINE) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Outlined text drawn once: BGR, alpha (0..1, float32) and its offset from the text's origin.
+
+    The window redraws ten times a second the same few labels; FreeType renders each once.
+    """
     font = load_font("sans", bold, px)
     stroke = max(1, round(px / 12))
-    draw.text(xy, text, font=font, fill=fill, stroke_width=stroke, stroke_fill=OUTLINE)
-    x0, y0, x1, y1 = draw.textbbox(xy, text, font=font, stroke_width=stroke)
-    return (int(x0), int(y0), int(x1), int(y1))
+    x0, y0, x1, y1 = font.getbbox(text, stroke_width=stroke)
+    pil = Image.new("RGBA", (max(1, x1 - x0), max(1, y1 - y0)), (0, 0, 0, 0))
+    ImageDraw.Draw(pil).text((-x0, -y0), text, font=font, fill=fill, stroke_width=stroke, stroke_fill=outline)
+    rgba = np.asarray(pil)
+    return cv2.cvtColor(rgba[..., :3], cv2.COLOR_RGB2BGR), rgba[..., 3:].astype(np.float32) / 255.0, x0, y0
+
+
+def blit(img: np.ndarray, sprite: tuple[np.ndarray, np.ndarray, int, int], x: float, y: float) -> Box:
+    """Paint a sprite with its origin at (x, y), clipped to the image; its box on the image."""
+    bgr_, alpha, ox, oy = sprite
+    h, w = alpha.shape[:2]
+    x0, y0 = round(x) + ox, round(y) + oy
+    a0, b0 = max(0, -x0), max(0, -y0)
+    a1, b1 = min(w, img.shape[1] - x0), min(h, img.shape[0] - y0)
+    if a1 > a0 and b1 > b0:
+        region = img[y0 + b0 : y0 + b1, x0 + a0 : x0 + a1]
+        a = alpha[b0:b1, a0:a1]
+        region[:] = (region * (1 - a) + bgr_[b0:b1, a0:a1] * a).astype(np.uint8)
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def _text(img: np.ndarray, xy: tuple[float, float], text: str, px: int, fill, bold: bool = False) -> Box:
+    return blit(img, text_sprite(text, px, tuple(fill), bold), *xy)
 
 
 def _button(img: np.ndarray, name: str, box: Box, lit: bool) -> None:
@@ -120,10 +147,8 @@ def render_hud(scene: np.ndarray, lines: list[HudLine], room: str | None, *, tas
         region = scene[top:bottom, bx0:px1]
         scene[top:bottom, bx0:px1] = cv2.addWeighted(region, 1 - LIST_ALPHA, np.full_like(region, LIST_PANEL),
                                                      LIST_ALPHA, 0)
-    pil = Image.fromarray(cv2.cvtColor(scene, cv2.COLOR_BGR2RGB))
-    draw = ImageDraw.Draw(pil)
     cap = round(0.013 * u)
-    _text(draw, (tx0 + round(0.012 * u), (ty0 + ty1) / 2 - cap), "TOTAL TASKS COMPLETED", round(0.022 * u),
+    _text(scene, (tx0 + round(0.012 * u), (ty0 + ty1) / 2 - cap), "TOTAL TASKS COMPLETED", round(0.022 * u),
           (255, 255, 255), bold=True)
     boxes = []
     font_px = round(LINE_FONT * u)
@@ -131,15 +156,13 @@ def render_hud(scene: np.ndarray, lines: list[HudLine], room: str | None, *, tas
         y = top + round(0.2 * pitch) + i * pitch
         if y + pitch > h:
             break
-        boxes.append(_text(draw, (bx0 + round(0.016 * u), y), line.text, font_px,
+        boxes.append(_text(scene, (bx0 + round(0.016 * u), y), line.text, font_px,
                            TEXT_FILLS.get(line.state, TEXT_FILLS["todo"])))
     label = None
     if room:
-        font = load_font("sans", False, round(LABEL_FONT * u))
-        tw = draw.textlength(room, font=font)
-        label = _text(draw, ((w - tw) / 2, LABEL_Y * u - 0.75 * LABEL_FONT * u), room, round(LABEL_FONT * u),
-                      (255, 255, 255))
-    scene[:] = cv2.cvtColor(np.asarray(pil), cv2.COLOR_RGB2BGR)
+        px = round(LABEL_FONT * u)
+        tw = load_font("sans", False, px).getlength(room)
+        label = _text(scene, ((w - tw) / 2, LABEL_Y * u - 0.75 * LABEL_FONT * u), room, px, (255, 255, 255))
     drawn: dict[str, Box] = {}
     for name, lit in (buttons or {}).items():
         left, y, size = SLOTS[name]

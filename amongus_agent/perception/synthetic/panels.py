@@ -249,3 +249,71 @@ def render_fuel_engine(w: int = 1920, h: int = 1080, seed: int = 0, level: float
     box, u = _panel_box(w, h, FUEL_ASPECT)
     drawn = draw_fuel_engine(img, box, u, level)
     return Rendered(img, box, {"button": drawn["button"], "gauge": drawn["gauge"]})
+
+
+FUEL_CAN_ASPECT = 0.68
+
+
+def draw_fuel_can(img: np.ndarray, box: Box, level: float) -> dict:
+    """Fuel Engines, storage side, after the real panel (../shared/real-screens/skeld/task_fuel_engines.png):
+    a grey plate with a black jerry can in a red and white outline, level marks, "REFUEL STATION" below,
+    and the square button with a red and a green lamp outside the plate's bottom right. The can fills
+    yellow from the bottom while the button is held. Returns where the button and the can are."""
+    x0, y0, x1, y1 = box
+    pw, ph = x1 - x0, y1 - y0
+    u = ph / 678  # the real panel's height at 1080p
+    cv2.rectangle(img, (x0 - round(4 * u), y0 - round(4 * u)), (x1 + round(4 * u), y1 + round(4 * u)), (20, 20, 20), -1)
+    cv2.rectangle(img, (x0, y0), (x1, y1), (92, 90, 88), -1)
+
+    def p(fx: float, fy: float) -> tuple[int, int]:
+        return (round(x0 + fx * pw), round(y0 + fy * ph))
+
+    body = np.array([p(0.18, 0.29), p(0.34, 0.15), p(0.66, 0.15), p(0.80, 0.30), p(0.80, 0.72), p(0.72, 0.77),
+                     p(0.18, 0.77)], np.int32)
+    spout = np.array([p(0.07, 0.14), p(0.10, 0.11), p(0.30, 0.22), p(0.26, 0.26), p(0.07, 0.16)], np.int32)
+    red, white = (20, 50, 235), (245, 245, 245)
+    for poly in (spout, body):
+        cv2.fillPoly(img, [poly], (0, 0, 0), cv2.LINE_AA)
+    if level > 0:
+        top = 0.77 - 0.47 * min(1.0, level)
+        mask = np.zeros(img.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [body], 1)
+        mask[: p(0, top)[1]] = 0
+        img[mask > 0] = (0, 200, 230)
+    for poly in (spout, body):
+        cv2.polylines(img, [poly], True, red, max(2, round(14 * u)), cv2.LINE_AA)
+        cv2.polylines(img, [poly], True, white, max(1, round(5 * u)), cv2.LINE_AA)
+    cv2.rectangle(img, p(0.37, 0.19), p(0.62, 0.23), white, max(1, round(5 * u)))
+    for k, fy in enumerate((0.31, 0.41, 0.51, 0.61, 0.71)):
+        a, b = p(0.19, fy), p(0.36 if k % 2 == 0 else 0.27, fy)
+        for xx in range(a[0], b[0], max(4, round(18 * u))):
+            cv2.line(img, (xx, a[1]), (min(b[0], xx + round(10 * u)), a[1]), white, max(1, round(4 * u)))
+    cv2.putText(img, "REFUEL STATION", p(0.04, 0.95), cv2.FONT_HERSHEY_SIMPLEX, 1.45 * u, (40, 40, 40),
+                max(1, round(5 * u)), cv2.LINE_AA)
+    # the button beside the plate
+    bx0, by1 = x1 + round(72 * u), y1
+    bx1, by0 = bx0 + round(160 * u), by1 - round(163 * u)
+    cv2.rectangle(img, (bx0, by0), (bx1, by1), (20, 20, 20), -1)
+    cv2.rectangle(img, (bx0 + round(8 * u), by0 + round(8 * u)), (bx1 - round(8 * u), by1 - round(8 * u)), (80, 80, 80), -1)
+    button = (bx0 + round(32 * u), by0 + round(30 * u), bx1 - round(30 * u), by1 - round(30 * u))
+    cv2.rectangle(img, button[:2], button[2:], (225, 225, 225), -1)
+    cv2.circle(img, (bx0 + round(40 * u), by0 - round(18 * u)), round(16 * u), (30, 30, 200), -1)
+    cv2.circle(img, (bx1 - round(40 * u), by0 - round(18 * u)), round(16 * u), (30, 170, 30), -1)
+    return {"button": ((button[0] + button[2]) // 2, (button[1] + button[3]) // 2), "button_box": button,
+            "can": (p(0.18, 0.15), p(0.80, 0.77))}
+
+
+def fuel_can_box(w: int, h: int) -> Box:
+    """Where the storage-side plate sits: as in the game, 83 % of the screen's height, centred."""
+    ph = round(h * 0.83)
+    pw = round(ph * FUEL_CAN_ASPECT)
+    x0 = (w - pw) // 2
+    y0 = round(h * 0.085)
+    return (x0, y0, x0 + pw, y0 + ph)
+
+
+def render_fuel_can(w: int = 1920, h: int = 1080, seed: int = 0, level: float = 0.0) -> Rendered:
+    img = _scene(w, h, seed)
+    box = fuel_can_box(w, h)
+    drawn = draw_fuel_can(img, box, level)
+    return Rendered(img, box, {"button": drawn["button"]})

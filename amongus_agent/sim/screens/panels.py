@@ -37,7 +37,7 @@ class Panel:
         self.w, self.h, self.box = w, h, box
         self.solved = False
         r = max(8, round(0.037 * h))
-        self.close_at = (box[0] - r // 3, box[1] - r // 3)
+        self.close_at = (box[0] - round(1.4 * r), box[1] + r)  # left of the panel's top corner, as in the game
         self.close_r = r
 
     def hits_close(self, x: int, y: int) -> bool:
@@ -65,7 +65,7 @@ class WiringPanel(Panel):
     name = "Fix Wiring"
 
     def __init__(self, w: int, h: int, rng: random.Random) -> None:
-        side = round(0.62 * h)
+        side = round(0.83 * h)  # the game's wiring panel nearly fills the screen's height
         x0, y0 = (w - side) // 2, (h - side) // 2
         super().__init__(w, h, (x0, y0, x0 + side, y0 + side))
         self.panel = (x0, y0, side, side)
@@ -204,12 +204,59 @@ class ScanPanel(Panel):
         look.draw_scan(img, self.box, self.u, self.progress)
 
 
-PANEL_KINDS = ("wiring", "o2_filter", "asteroids", "scan")
+class FuelPanel(Panel):
+    """Fuel Engines: hold the button until the can (Storage) or the engine's gauge is full.
+
+    Even steps fill the can in Storage, odd ones empty it into an engine (the task table's four
+    visits). The level rises only while the button is held, `seconds` of game time from empty to full.
+    """
+
+    name = "Fuel Engines"
+
+    def __init__(self, w: int, h: int, seconds: float, t: float, engine: bool) -> None:
+        self.engine = engine
+        if engine:
+            box, self.u = look.panel_box(w, h, look.FUEL_ASPECT)
+        else:
+            box, self.u = look.fuel_can_box(w, h), 1.0
+        super().__init__(w, h, box)
+        self.seconds, self.t, self.level = max(0.1, seconds), t, 0.0
+        self.holding = False
+        scratch = np.zeros((h, w, 3), np.uint8)
+        self.button = self._paint(scratch)["button_box"]
+
+    def _paint(self, img: np.ndarray) -> dict:
+        if self.engine:
+            return look.draw_fuel_engine(img, self.box, self.u, self.level)
+        return look.draw_fuel_can(img, self.box, self.level)
+
+    def press(self, x: int, y: int, t: float) -> None:
+        self.tick(t)
+        self.holding = _inside((x, y), self.button)
+
+    def release(self, x: int, y: int, t: float) -> None:
+        self.tick(t)
+        self.holding = False  # the level stays where it got to
+
+    def tick(self, t: float) -> None:
+        if self.holding:
+            self.level = min(1.0, self.level + max(0.0, t - self.t) / self.seconds)
+        self.t = t
+        self.solved = self.level >= 1.0
+
+    def _draw(self, img: np.ndarray) -> None:
+        self._paint(img)
 
 
-def open_panel(kind: str, w: int, h: int, seed: str, *, t: float, seconds: float, destroyed: int = 0) -> Panel:
-    """A fresh panel of `kind` (see `pool.POOL`) for a w x h window."""
+PANEL_KINDS = ("wiring", "o2_filter", "asteroids", "scan", "fuel")
+
+
+def open_panel(kind: str, w: int, h: int, seed: str, *, t: float, seconds: float, destroyed: int = 0,
+               step: int = 0) -> Panel:
+    """A fresh panel of `kind` (see `pool.POOL`) for a w x h window; `step` is the task's step."""
     rng = random.Random(seed)
+    if kind == "fuel":
+        return FuelPanel(w, h, seconds, t, engine=step % 2 == 1)
     if kind == "wiring":
         return WiringPanel(w, h, rng)
     if kind == "o2_filter":

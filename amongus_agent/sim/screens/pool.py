@@ -20,6 +20,7 @@ POOL: dict[str, str] = {
     "Clear Asteroids": "asteroids",
     "Submit Scan": "scan",
     "Clean O2 Filter": "o2_filter",
+    "Fuel Engines": "fuel",
 }
 
 

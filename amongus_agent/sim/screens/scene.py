@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -17,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from ...perception.hud.vocab import hud_room_names
 from ...perception.synthetic.fonts import load_font
-from ...perception.synthetic.hud import HudLine, render_hud
+from ...perception.synthetic.hud import HudLine, blit, render_hud, text_sprite
 from ...perception.synthetic.icons import draw_icon
 from ...perception.synthetic.meeting import ChatMessage, chat_panel_box, render_meeting
 from ...perception.synthetic.voting import VotePlayer, VotingScreen, render_voting
@@ -75,6 +76,7 @@ class Snapshot:
     voted: bool = False
     winner: str | None = None
     impostor: bool = False
+    sabotage: tuple[str, float | None, int, int] | None = None  # kind, seconds left, panels fixed, panels
 
     @staticmethod
     def take(game: Game, seat: int, obs: Observation) -> Snapshot:
@@ -106,8 +108,13 @@ class Snapshot:
             voting = obs.meeting.phase == "voting"
             left = obs.meeting.time_left
             voted = obs.meeting.my_vote is not None
+        sabotage = None
+        if obs.sabotage is not None:
+            fix = game.table.sabotage_fixes.get(obs.sabotage.kind)
+            total = len(fix.panels) if fix is not None else 0
+            sabotage = (obs.sabotage.kind, obs.sabotage.time_left, total - len(obs.sabotage.panels), total)
         return Snapshot(
-            t=obs.t, phase=obs.phase, seat=seat, name=me.name, color=me.color, alive=me.alive, position=me.pos,
+            sabotage=sabotage, t=obs.t, phase=obs.phase, seat=seat, name=me.name, color=me.color, alive=me.alive, position=me.pos,
             room=obs.room, tasks=tasks, tasks_hidden=obs.tasks_hidden, task_bar=obs.task_bar,
             use_ready=me.alive and near and me.using is None, report_ready=me.alive and report, using=using,
             spots=spots, others=tuple((p.color, p.name, p.position) for p in obs.players),
@@ -121,16 +128,26 @@ def hud_lines(snap: Snapshot, counts: dict[int, int] | None = None) -> list[HudL
     """The task list as the game writes it; `counts` overrides k in (k/n) (asteroids destroyed so far)."""
     if snap.tasks_hidden:
         return [HudLine("Comms Sabotaged", "critical")]
+    if snap.sabotage is not None:  # the game adds the sabotage's line under the tasks
+        kind, left, fixed, total = snap.sabotage
+        line = {"lights": HudLine("Fix Lights (%0)", "in_progress"),
+                "reactor": HudLine(f"Reactor Meltdown in {int(left or 0)} ({fixed}/{total})", "critical"),
+                "oxygen": HudLine(f"Oxygen Depleted in {int(left or 0)} ({fixed}/{total})", "critical")}.get(kind)
+        return _task_lines(snap, counts) + ([line] if line is not None else [])
+    return _task_lines(snap, counts)
+
+
+def _task_lines(snap: Snapshot, counts: dict[int, int] | None) -> list[HudLine]:
     out = []
     for line in snap.tasks:
         n = _COUNTED.get(line.task)
         text = f"{display_room(line.room)}: {line.task}"
-        k = (counts or {}).get(line.index, line.step)
+        k = (counts or {}).get(line.index, line.step * (n or 0) // max(1, line.steps))  # Fuel Engines: 4 visits, "(k/2)"
         if line.done:
             k = n or 0
         if n is not None:
             text += f" ({min(k, n)}/{n})"
-        state = "done" if line.done else ("in_progress" if k > 0 else "todo")
+        state = "done" if line.done else ("in_progress" if k > 0 or line.step > 0 else "todo")
         out.append(HudLine(text, state))
     return out
 
@@ -173,16 +190,27 @@ def _palette_name(color: str) -> str:
 
 
 def _names(img: np.ndarray, labels: list[tuple[tuple[int, int], str]], px: int) -> np.ndarray:
-    if not labels:
-        return img
-    pil = Image.fromarray(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
-    draw = ImageDraw.Draw(pil)
-    font = load_font("sans", True, px)
     for (x, y), name in labels:
-        tw = draw.textlength(name, font=font)
-        draw.text((x - tw / 2, y), name, font=font, fill=(255, 255, 255), stroke_width=max(1, px // 10),
-                  stroke_fill=(20, 20, 20))
-    return cv2.cvtColor(np.asarray(pil), cv2.COLOR_RGB2BGR)
+        sprite = text_sprite(name, px, (255, 255, 255), True)
+        blit(img, sprite, x - (sprite[0].shape[1] + 2 * sprite[2]) / 2, y)
+    return img
+
+
+@lru_cache(maxsize=64)
+def _icon_sprite(color: str, d: int, ghost: bool) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """A crewmate icon drawn once: drawn on black and on white, the difference gives its alpha."""
+    pad = 2
+    on_black = np.zeros((d + 2 * pad, d + 2 * pad, 3), np.uint8)
+    on_white = np.full_like(on_black, 255)
+    draw_icon(on_black, pad, pad, d, color, ghost=ghost)
+    draw_icon(on_white, pad, pad, d, color, ghost=ghost)
+    alpha = 1.0 - (on_white.astype(np.float32) - on_black.astype(np.float32)).mean(axis=2, keepdims=True) / 255.0
+    colour = np.where(alpha > 0.01, on_black / np.maximum(alpha, 0.01), 0).clip(0, 255).astype(np.uint8)
+    return colour, alpha.astype(np.float32), -pad, -pad
+
+
+def _icon(img: np.ndarray, x: float, y: float, d: int, color: str, ghost: bool = False) -> None:
+    blit(img, _icon_sprite(color, d, ghost), x, y)
 
 
 def draw_walk(snap: Snapshot, view: MapView, counts: dict[int, int] | None = None, *, hud: bool = True) -> np.ndarray:
@@ -198,13 +226,13 @@ def draw_walk(snap: Snapshot, view: MapView, counts: dict[int, int] | None = Non
     labels = []
     for color, pos in snap.bodies:
         cx, cy = view.px(snap.position, pos)
-        draw_icon(img, cx - d / 2, cy - d / 4, d, _palette_name(color), ghost=True)
+        _icon(img, cx - d / 2, cy - d / 4, d, _palette_name(color), ghost=True)
         cv2.line(img, (cx - d // 3, cy), (cx + d // 3, cy + d // 2), (30, 30, 200), max(2, d // 12))
     for color, name, pos in snap.others:
         cx, cy = view.px(snap.position, pos)
-        draw_icon(img, cx - d / 2, cy - d / 2, d, _palette_name(color))
+        _icon(img, cx - d / 2, cy - d / 2, d, _palette_name(color))
         labels.append(((cx, cy - d // 2 - round(0.03 * view.h)), name))
-    draw_icon(img, view.w / 2 - d / 2, view.h / 2 - d / 2, d, _palette_name(snap.color), ghost=not snap.alive)
+    _icon(img, view.w / 2 - d / 2, view.h / 2 - d / 2, d, _palette_name(snap.color), ghost=not snap.alive)
     labels.append(((view.w // 2, view.h // 2 - d // 2 - round(0.03 * view.h)), snap.name))
     img = _names(img, labels, round(0.024 * view.h))
     if hud:

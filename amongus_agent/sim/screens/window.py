@@ -62,6 +62,8 @@ class Screen:
         self.show_chat_in_voting = False
         self.meeting_no = -1
         self.press_at: tuple[int, int] | None = None
+        self._drawn_key: tuple | None = None  # what the last meeting picture showed
+        self._drawn: np.ndarray | None = None
 
     # ---- from the game thread
     def update(self, snap: Snapshot) -> None:
@@ -75,9 +77,7 @@ class Screen:
 
     def _sync(self, snap: Snapshot) -> None:
         """Open or drop the panel as the game says the seat is (or is no longer) doing a task step."""
-        if snap.meeting_no != self.meeting_no:
-            self.meeting_no = snap.meeting_no
-            self.typed, self.focused, self.selected, self.show_chat_in_voting = "", False, None, False
+        self._meeting(snap)
         key = None if snap.using is None else (snap.using[0], snap.using[1], snap.using[2], snap.using[4])
         if key is None:
             self.finished.clear()
@@ -91,11 +91,17 @@ class Screen:
                     self.opened += 1
                     self.panel = open_panel(kind, self.w, self.h, f"{self.game.seed}:{self.seat}:{index}:{step}:"
                                             f"{self.opened}", t=snap.t, seconds=snap.using[3],
-                                            destroyed=self.counts.get(index, 0))
+                                            destroyed=self.counts.get(index, 0), step=step)
                     self.panel_key = key
         if self.panel is not None:
             self.panel.tick(snap.t)
             self._check_solved()
+
+    def _meeting(self, snap: Snapshot) -> None:
+        """A new meeting starts with an empty chat box and nothing selected on the tablet."""
+        if snap.meeting_no != self.meeting_no:
+            self.meeting_no = snap.meeting_no
+            self.typed, self.focused, self.selected, self.show_chat_in_voting = "", False, None, False
 
     def _keep_count(self) -> None:
         if self.panel is not None and self.panel_key is not None and hasattr(self.panel, "destroyed"):
@@ -122,17 +128,29 @@ class Screen:
         self._sync(snap)
         if snap.phase == "ended":
             return draw_end(snap, self.w, self.h)
-        if snap.phase == "meeting":
+        if snap.phase == "meeting":  # these pictures change only with what they show: drawn again only then
             if snap.voting and not self.show_chat_in_voting:
-                self.tablet = draw_voting(snap, self.w, self.h, None if snap.voted else self.selected)
-                return self.tablet.image
+                selected = None if snap.voted else self.selected
+                key = ("tablet", snap.players, selected)
+                if key != self._drawn_key or self.tablet is None:
+                    self.tablet = draw_voting(snap, self.w, self.h, selected)
+                    self._drawn_key, self._drawn = key, self.tablet.image
+                return self._drawn
             self.tablet = None
-            return draw_meeting(snap, self.w, self.h, self.typed, self.focused)
+            key = ("chat", snap.chat, snap.players, self.typed, self.focused)
+            if key != self._drawn_key:
+                self._drawn_key, self._drawn = key, draw_meeting(snap, self.w, self.h, self.typed, self.focused)
+            return self._drawn
         self.tablet = None
         if self.panel is None:
             return draw_walk(snap, self.view, self.counts)
-        img = dim(draw_walk(snap, self.view, hud=False))
-        draw_hud(img, snap, self.counts)  # the HUD stays lit over the dimmed ship, as in the game
+        key = ("panel", snap.position, snap.others, snap.bodies, snap.tasks, snap.room, snap.task_bar,
+               snap.use_ready, snap.report_ready, tuple(sorted(self.counts.items())))
+        if key != self._drawn_key:  # behind a panel the ship rarely changes: dim it once
+            backdrop = dim(draw_walk(snap, self.view, hud=False))
+            draw_hud(backdrop, snap, self.counts)  # the HUD stays lit over the dimmed ship, as in the game
+            self._drawn_key, self._drawn = key, backdrop
+        img = self._drawn.copy()
         self.panel.draw(img)
         return img
 
@@ -141,6 +159,7 @@ class Screen:
         snap = self.latest()
         if snap is None:
             return
+        self._meeting(snap)
         if snap.phase == "meeting" and (self.focused or keysym == "Tab"):
             self._chat_key(snap, keysym, char)
             return
@@ -175,6 +194,8 @@ class Screen:
     def press(self, x: int, y: int) -> None:
         self.press_at = (x, y)
         snap = self.latest()
+        if snap is not None:
+            self._meeting(snap)
         if snap is None or snap.phase != "tasks" or self.panel is None:
             return
         if self.panel.hits_close(x, y):
@@ -247,8 +268,7 @@ def run_window(screen: Screen, title: str, until: Callable[[], bool]) -> None:
     root.resizable(False, False)
     label = tk.Label(root, borderwidth=0, highlightthickness=0, bg="black")
     label.place(x=0, y=0, width=screen.w, height=screen.h)
-    pending_release: dict[str, str] = {}
-
+    pending_release: dict[str, tuple[str, int]] = {}  # key -> (Tk's after id, the release's X time)
     def show() -> None:
         try:
             img = screen.frame()
@@ -267,10 +287,12 @@ def run_window(screen: Screen, title: str, until: Callable[[], bool]) -> None:
 
     def on_press(e) -> None:
         ks = e.keysym
-        after = pending_release.pop(ks.lower(), None)
-        if after is not None:
-            root.after_cancel(after)  # auto-repeat: the key never went up
-            return
+        pending = pending_release.pop(ks.lower(), None)
+        if pending is not None:
+            root.after_cancel(pending[0])
+            if pending[1] == e.time and not screen.focused:
+                return  # X11 auto-repeat (release and press at the same instant): the key never went up
+            screen.key_up(ks.lower())  # a real release and a new press, quicker than the grace
         screen.key(ks, e.char)
 
     def on_release(e) -> None:
@@ -281,8 +303,8 @@ def run_window(screen: Screen, title: str, until: Callable[[], bool]) -> None:
             screen.key_up(ks)
 
         if ks in pending_release:
-            root.after_cancel(pending_release[ks])
-        pending_release[ks] = root.after(RELEASE_GRACE_MS, up)
+            root.after_cancel(pending_release[ks][0])
+        pending_release[ks] = (root.after(RELEASE_GRACE_MS, up), e.time)
 
     root.bind("<KeyPress>", on_press)
     root.bind("<KeyRelease>", on_release)
