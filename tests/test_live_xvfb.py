@@ -155,6 +155,12 @@ def xdisplay():
         time.sleep(0.05)
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = f":{n}"
+    # pyautogui binds its X display at import: an earlier module's (now closed) display must not be used
+    x11 = sys.modules.get("pyautogui._pyautogui_x11")
+    if x11 is not None:
+        from Xlib.display import Display
+
+        x11._display = Display(f":{n}")
     yield f":{n}"
     proc.terminate()
     proc.wait(timeout=10)
