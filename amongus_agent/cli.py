@@ -837,8 +837,16 @@ def play_cmd(
     bridge: Annotated[str, typer.Option(
         help="State source: tcp://HOST:PORT (a game mod or sim-server), or timshaw:DIR (the TimShaw1 mod's files).")],
     input_mode: Annotated[str, typer.Option(
-        "--input", help="Where inputs go: bridge, gamepad (vgamepad; chat typed on the keyboard), keyboard (WASD), "
-        "or dry (log only).")] = "bridge",
+        "--input", help="Where inputs go: bridge, device (the game window: walk by --movement, chat typed into the "
+        "chat box, votes clicked, task panels solved, meeting chat read from its pixels), gamepad (vgamepad; chat "
+        "typed on the keyboard), keyboard (WASD), or dry (log only).")] = "bridge",
+    movement: Annotated[str, typer.Option(help="--input device: walk by keyboard (WASD) or gamepad (vgamepad).")
+                        ] = "keyboard",
+    window: Annotated[str, typer.Option(help="--input device: the game window's title (or a part of it).")
+                      ] = "Among Us",
+    input_log: Annotated[Path | None, typer.Option(
+        help="--input device: append each input decided as a JSON line {wall, kind, what} (latency benchmark).")
+                         ] = None,
     brain: Annotated[str, typer.Option(help="builtin or llm.")] = "builtin",
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server (or OPENAI_BASE_URL).")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (or AMONGUS_MODEL).")] = None,
@@ -874,9 +882,10 @@ def play_cmd(
     Exits 1 when the state source is lost before the game ends.
     """
     from .sessions.feed_options import FeedOptions
-    from .sessions.play import INPUTS, PlayOptions, play_live
+    from .sessions.play import INPUTS, MOVEMENTS, PlayOptions, play_live
 
     _choice("--input", input_mode, INPUTS)
+    _choice("--movement", movement, MOVEMENTS)
     _choice("--brain", brain, ("builtin", "llm"))
     _choice("--narrate", narrate, ("template", "llm"))
     llm = _llm(base_url, model, None) if brain == "llm" else None
@@ -884,13 +893,14 @@ def play_cmd(
     opts = PlayOptions(
         bridge=bridge, input=input_mode, map_name=map_name, out=out_file, llm=llm, persona=_persona(persona),
         seat=seat, player=player, token=token or os.environ.get("AMONGUS_BRIDGE_TOKEN"), retries=retries,
+        movement=movement, window=window, input_log=input_log,
         feed=FeedOptions(_feed_specs(feeds or []), (llm or _llm(base_url, model, None)) if narrate == "llm" else None,
                          feed_gap, feed_token, feed_origin or [], feed_secrets, neuro_timeout))
     result, world = play_live(opts, announce=lambda line: err.print(line, soft_wrap=True, markup=False))
     summary = {"seat": world.hello.seat if world.hello else None, "frames": result.frames,
                "ticks": result.ticks, "winner": result.winner, "reason": result.reason, "lost": result.lost,
                "reconnects": result.reconnects, "malformed_lines": result.malformed, "inputs_sent": result.inputs_sent,
-               "device_sent": result.device_sent, "device_refused": result.device_refused,
+               "device_sent": result.device_sent, "device_refused": result.device_refused, "screen": result.screen,
                "inputs_dropped": getattr(world, "inputs_dropped", 0),
                "commentary": result.commentary, "recording": str(out_file) if out_file else None}
     if as_json:

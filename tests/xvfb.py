@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-@contextmanager
-def xvfb(width: int, height: int) -> Iterator[str]:
-    """Start Xvfb at `width`x`height`, point DISPLAY (and an already imported pyautogui) at it, yield ":N"."""
-    assert shutil.which("Xvfb"), "Xvfb is installed by scripts/setup.sh"
+def start_xvfb(width: int, height: int) -> tuple[subprocess.Popen, str]:
+    """An Xvfb at `width`x`height` on a display it picks itself; the process and ":N"."""
+    if not shutil.which("Xvfb"):
+        raise RuntimeError("Xvfb is not installed (scripts/setup.sh installs it)")
     r, w = os.pipe()
     proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(w,))
@@ -27,9 +27,17 @@ def xvfb(width: int, height: int) -> Iterator[str]:
     with os.fdopen(r, "rb") as f:
         while not digits.endswith(b"\n"):
             ch = f.read(1)
-            assert ch, "Xvfb did not start"
+            if not ch:
+                proc.kill()
+                raise RuntimeError("Xvfb did not start")
             digits += ch
-    display = f":{int(digits)}"
+    return proc, f":{int(digits)}"
+
+
+@contextmanager
+def xvfb(width: int, height: int) -> Iterator[str]:
+    """Start Xvfb at `width`x`height`, point DISPLAY (and an already imported pyautogui) at it, yield ":N"."""
+    proc, display = start_xvfb(width, height)
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display
     # pyautogui binds its X display at import: an earlier module's (now closed) display must not be used

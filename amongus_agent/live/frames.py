@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from ..errors import AmongUsError
 from .protocol import Frame
@@ -18,6 +19,8 @@ class FrameWorld:
         self._stop = threading.Event()
         self._events: list[dict] = []
         self._events_lock = threading.Lock()
+        # what the client adds to each frame from elsewhere (the meeting chat read off the screen)
+        self.amend: Callable[[Frame], Frame] | None = None
 
     def heard(self, event: dict) -> None:
         """An event the source says the player perceived (kept until the agent asks)."""
@@ -41,7 +44,8 @@ class FrameWorld:
     def observe(self) -> Frame:
         if self._frame is None:
             raise AmongUsError("no game state received yet")
-        return self._frame.model_copy()
+        frame = self._frame.model_copy()
+        return self.amend(frame) if self.amend is not None else frame
 
     def position(self) -> tuple[float, float]:
         return self._frame.position if self._frame else (0.0, 0.0)

@@ -399,6 +399,19 @@ def read_voting(image: np.ndarray) -> VotingScreen | None:
                         up(screen.confirm) if screen.confirm else None, screen.title)
 
 
+def tablet_shown(image: np.ndarray) -> bool:
+    """Whether the voting tablet's plates are on this frame: the grid alone, no OCR (cheap enough to
+    ask before every click that must not land on a plate, such as the chat box's)."""
+    H0, W0 = image.shape[:2]
+    f = max(1, int(np.ceil(H0 / _MAX_WORK_H)))
+    work = cv2.resize(image, (W0 // f, H0 // f), interpolation=cv2.INTER_AREA) if f > 1 else image
+    H = work.shape[0]
+    light, grey = _plate_masks(work)
+    pieces = [(b, True) for b in _pieces(light, H)] + [(b, False) for b in _pieces(grey, H)]
+    loose = [(b, True) for b in _pieces(light, H, False)] + [(b, False) for b in _pieces(grey, H, False)]
+    return len(_grid(pieces, H, loose)) >= 2
+
+
 def _read(image: np.ndarray) -> VotingScreen | None:
     H = image.shape[0]
     light, grey = _plate_masks(image)

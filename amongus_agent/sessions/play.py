@@ -3,7 +3,11 @@
 One agent tick per frame received. The world is a bridge (a game mod, or `sim-server`) or the
 TimShaw mod's files; input goes over the bridge, or to the real client's devices (the
 `DeviceActuator`: gamepad or keyboard for walking, keyboard for chat), or nowhere (`dry`: every
-intended input is logged, nothing is sent). With feeds, the game is narrated from the agent's own
+intended input is logged, nothing is sent). `device` is the real client's whole way: positions
+over the bridge as a mod gives them, everything else through the game window: movement by WASD
+(or a virtual pad), the action keys, chat typed into the chat box and votes clicked on the tablet
+(screen flows), task panels solved by their flows, and the meeting chat read from the window's
+pixels on a worker thread; the abort key stops all of it at once. With feeds, the game is narrated from the agent's own
 perceptions. The loop survives the bridge dropping (the world reconnects and the agent keeps its
 memory) and releases every input at the end. A game that ends without the source saying so is
 reported as lost, with why, and the caller exits non-zero.
@@ -11,8 +15,11 @@ reported as lost, with why, and the caller exits non-zero.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +37,9 @@ from .feed_options import FeedOptions
 
 log = logging.getLogger(__name__)
 SILENCE_S = 30.0
-INPUTS = ("bridge", "gamepad", "keyboard", "dry")
+INPUTS = ("bridge", "device", "gamepad", "keyboard", "dry")
+MOVEMENTS = ("keyboard", "gamepad")
+ABORT_KEY = "ctrl+shift+f12"
 
 
 @dataclass(slots=True)
@@ -46,6 +55,7 @@ class PlayResult:
     device_sent: dict[str, int] = field(default_factory=dict)
     device_refused: dict[str, int] = field(default_factory=dict)
     commentary: dict | None = None
+    screen: dict | None = None  # --input device: perception timing, screen flows and their retries
 
 
 @dataclass
@@ -64,17 +74,26 @@ class PlayOptions:
     retries: int = 8  # reconnects in a row without a frame before the game is given up as lost
     feed: FeedOptions = field(default_factory=FeedOptions)
     backends: dict[str, Any] = field(default_factory=dict)  # already opened input backends, by role (tests)
+    movement: str = "keyboard"  # --input device: WASD, or a virtual gamepad
+    window: str = "Among Us"  # --input device: the game window's title (a part of it)
+    abort_key: str = ABORT_KEY
+    input_log: Path | None = None  # --input device: each input decided, as JSON lines {wall, kind, what}
 
 
-def device_actuator(mode: str, backends: dict[str, Any] | None = None) -> DeviceActuator:
+def device_actuator(mode: str, backends: dict[str, Any] | None = None, *, movement: str = "keyboard",
+                    region: Any = None, journal: Any = None) -> DeviceActuator:
     """The real client's actuator for `--input MODE`: what walks, and what types chat.
 
     gamepad: the virtual pad walks and presses, a keyboard types chat when one can be opened (else
-    chat is refused with a logged reason); keyboard: WASD and keys for everything; dry: logs all.
+    chat is refused with a logged reason); keyboard: WASD and keys for everything; dry: logs all;
+    device: `movement` (keyboard or gamepad) walks and presses, and the screen flows (capturing
+    `region`, the game window) type chat, click votes and solve task panels with the pointer.
     """
     from ..act.input import BackendUnavailableError, open_backend
 
     backends = dict(backends or {})
+    if mode == "device":
+        return _screen_device(backends, movement, region, journal)
     if mode == "dry":
         movement = backends.get("movement") or open_backend("dry")
 
@@ -98,7 +117,56 @@ def device_actuator(mode: str, backends: dict[str, Any] | None = None) -> Device
     raise AmongUsError(f"--input {mode!r}: choose one of {', '.join(INPUTS)}")
 
 
+def _screen_device(backends: dict[str, Any], movement: str, region: Any, journal: Any) -> DeviceActuator:
+    from ..act.input import open_backend
+    from ..act.screen_flows import ScreenFlows
+    from ..perception.capture import ScreenCapture
+
+    if movement not in MOVEMENTS:
+        raise AmongUsError(f"--movement {movement!r}: choose one of {', '.join(MOVEMENTS)}")
+    move = backends.get("movement") or open_backend(movement)
+    keyboard = backends.get("keyboard") or (move if movement == "keyboard" else open_backend("keyboard"))
+    pointer = backends.get("pointer") or open_backend("mouse")
+    screen = ScreenFlows(lambda: ScreenCapture(region), pointer)
+    return DeviceActuator(move, keyboard=keyboard, screen=screen, journal=journal)
+
+
+class InputJournal:
+    """`play --input-log`: each input the agent decided, as a JSON line {wall, kind, what}, flushed per line
+    (the server's `--input-log` says when the game saw it: the latency benchmark joins the two)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._f = path.open("a", encoding="utf-8")
+        self._lock = threading.Lock()
+
+    def __call__(self, kind: str, what: object) -> None:
+        line = json.dumps({"wall": time.time(), "kind": kind, "what": what})
+        with self._lock:
+            if not self._f.closed:
+                self._f.write(line + "\n")
+                self._f.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._f.close()
+
+
+def _player_colors(world: BridgeWorld):
+    """A player id's colour as the game gives it (a meeting frame lists every living player), for votes."""
+
+    def color(pid: int) -> str | None:
+        frame = world._frame
+        if frame is None:
+            return None
+        return next((p.color.lower() for p in frame.players if p.id == pid), None)
+
+    return color
+
+
 def open_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld | TimShawWorld:
+    if opts.input == "device":
+        return _open_device_world(opts, game_map)
     actuator = None if opts.input == "bridge" else device_actuator(opts.input, opts.backends)
     if opts.bridge.startswith("timshaw:"):
         if actuator is None:
@@ -108,10 +176,39 @@ def open_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld | TimShawWor
                        retries=opts.retries, actuator=actuator)
 
 
+def _open_device_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld:
+    """The bridge for positions, the game window for everything else (see the module's docstring)."""
+    from ..live.limits import Limits
+    from ..live.pixel_chat import PixelChat
+    from ..perception.capture import ScreenCapture, find_window_region
+    from ..perception.watch import ChatWatcher
+
+    if opts.bridge.startswith("timshaw:"):
+        raise AmongUsError("--input device: positions come over a bridge (tcp://HOST:PORT), not timshaw:")
+    region = find_window_region(opts.window)  # no such window: one clear error before anything starts
+    journal = InputJournal(opts.input_log) if opts.input_log is not None else None
+    actuator = device_actuator("device", opts.backends, movement=opts.movement, region=region, journal=journal)
+    try:
+        world = BridgeWorld(opts.bridge, seat=opts.seat, name=opts.player, token=opts.token, game_map=game_map,
+                            retries=opts.retries, actuator=actuator)
+    except BaseException:
+        actuator.close()
+        raise
+    actuator.colors = _player_colors(world)
+    watcher = ChatWatcher(lambda: ScreenCapture(region))
+    world.amend = PixelChat(watcher, Limits.for_map(game_map))
+    if actuator.screen is not None:  # the chat flow confirms our line from what the watcher reads anyway
+        actuator.screen.said = lambda: [s.line.text for s in watcher.lines() if s.line.is_self]
+    return world
+
+
 def play_live(opts: PlayOptions, announce=None) -> tuple[PlayResult, BridgeWorld | TimShawWorld]:
     """Assemble world, agent, feed and recording from `opts`, and play until the game ends."""
+    from ..act.input import install_abort_hotkey
+
     game_map = load_map(opts.map_name)
     world = open_world(opts, game_map)
+    remove_abort = install_abort_hotkey(world.actuator, opts.abort_key) if opts.input == "device" else None
     feed = opts.feed.open(opts.persona, announce)
     try:
         result = play_bridge(world, game_map, out=opts.out, seed=opts.seed, feed=feed,
@@ -120,6 +217,8 @@ def play_live(opts: PlayOptions, announce=None) -> tuple[PlayResult, BridgeWorld
     finally:
         if feed is not None:
             feed.close()
+        if remove_abort is not None:
+            remove_abort()
     if feed is not None:
         result.commentary = feed.stats()
     return result, world
@@ -160,8 +259,14 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, out: Pa
     finally:
         agent.close()
         actuator = world.actuator
+        screen = _screen_stats(world)
         if isinstance(actuator, DeviceActuator):
             actuator.close()
+            if isinstance(actuator.journal, InputJournal):
+                actuator.journal.close()
+        watcher = getattr(getattr(world, "amend", None), "watcher", None)
+        if watcher is not None:
+            watcher.close()
         if writer is not None:
             writer.close()
         world.close()
@@ -171,7 +276,23 @@ def play_bridge(world: BridgeWorld | TimShawWorld, game_map: GameMap, *, out: Pa
     return PlayResult(world.frames, ticks, world.end.winner if world.end else None,
                       world.end.reason if world.end else None, world.reconnects, world.malformed, sent,
                       lost if world.end is None else None, dict(device.sent) if device else {},
-                      dict(device.refused) if device else {})
+                      dict(device.refused) if device else {}, screen=screen)
+
+
+def _screen_stats(world: BridgeWorld | TimShawWorld) -> dict | None:
+    """What the screen side did: the chat watcher's time per frame, the screen flows and their retries."""
+    out: dict = {}
+    amend = getattr(world, "amend", None)
+    if getattr(amend, "watcher", None) is not None:
+        out["perception"] = amend.watcher.stats()
+        out["chat_unattributed"] = amend.unattributed
+        out["chat_read"] = [{"meeting": m, "player": pid, "text": text}
+                            for (m, _), (pid, text) in sorted(amend.read.items())][-100:]
+    actuator = world.actuator
+    if isinstance(actuator, DeviceActuator) and actuator.screen is not None:
+        out["flows"] = actuator.screen.stats()
+        out["aborted"] = actuator.aborted
+    return out or None
 
 
 def _open_recording(world: BridgeWorld | TimShawWorld, out: Path, game_map: GameMap) -> RecordingWriter:

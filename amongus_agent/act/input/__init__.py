@@ -60,13 +60,27 @@ def open_backend(name: str, **options) -> InputBackend:
     return BACKENDS[name](**options)
 
 
-def install_abort_hotkey(backend: InputBackend, hotkey: str = "ctrl+shift+f12") -> Callable[[], None] | None:
-    """Make `hotkey` call backend.abort() from anywhere, via the `keyboard` package's global hook.
+def install_abort_hotkey(backend, hotkey: str = "ctrl+shift+f12") -> Callable[[], None] | None:
+    """Make `hotkey` call backend.abort() from anywhere (`backend`: an input backend, or anything with
+    `abort()`, such as the device actuator that stops all its devices at once).
 
-    Returns a function that removes the hook, or None (logged with the reason) where global hooks
-    are unavailable (no `keyboard` package, or not root on Linux): pyautogui's corner fail-safe
-    remains the stop then.
+    On a Linux X display the key is grabbed from the X server itself (`x11_hotkey`: the `keyboard`
+    package's /dev/input hook needs root and never sees keys sent to a virtual display); elsewhere it
+    is the `keyboard` package's global hook. Returns a function that removes the hook, or None (logged
+    with the reason) where no global hook is available: pyautogui's corner fail-safe remains the stop then.
     """
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
+        from .x11_hotkey import X11Hotkey
+
+        try:
+            grab = X11Hotkey(hotkey, backend.abort)
+        except BackendUnavailableError as exc:
+            log.warning("no X11 abort key: %s", exc)
+        else:
+            return grab.remove
     from .keyboard import import_keyboard
 
     try:

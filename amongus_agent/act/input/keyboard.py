@@ -20,6 +20,7 @@ from .base import DEFAULT_KEYS, BackendUnavailableError, Button, InputBackend
 from .x11 import pyautogui_module, require_display, xdotool_path
 
 STICK_THRESHOLD = 0.38  # about 22 degrees off an axis before the diagonal key joins in
+DEADZONE = 0.2  # a stick shorter than this stands still; any longer one walks (keys know no half speed)
 MOVE_KEYS = {"up": "w", "down": "s", "left": "a", "right": "d"}
 
 
@@ -101,6 +102,10 @@ class KeyboardBackend(InputBackend):
 
     # ---- backend operations
     def _stick(self, x: float, y: float) -> None:
+        # keys walk at full speed in one of eight directions: the stick's direction picks the keys, its
+        # length only whether to walk (a short stick near the goal must still walk, not stall short of it)
+        n = (x * x + y * y) ** 0.5
+        x, y = (x / n, y / n) if n >= DEADZONE else (0.0, 0.0)
         want = set()
         if y > STICK_THRESHOLD:
             want.add(MOVE_KEYS["up"])
