@@ -18,7 +18,7 @@ from .buttons import read_buttons
 from .layout import layout_from_bar
 from .panel import CloseButton, find_close_button, panel_name
 from .room_label import find_room_label, label_crop, room_from_text
-from .task_list import LINE_PX, LineCache, ListLine, find_lines, line_crops, ocr_lines, to_lines
+from .task_list import LINE_PX, LineCache, ListLine, find_lines, line_crops, read_texts, to_lines
 from .taskbar import TaskBar, find_task_bar
 
 _MIN_BAR_PX = 30  # below this (smaller than 720p) the list's letters are too small for OCR
@@ -101,11 +101,10 @@ def read_hud(image: np.ndarray, cache: LineCache | None = None, *, name_panel: b
     bands = find_lines(image, bar)
     crops = line_crops(image, bands, bar)
     label_box = find_room_label(image, layout)
-    if label_box is not None:
-        crops.append(label_crop(image, label_box, LINE_PX))
-    texts = ocr_lines(crops, cache)
-    room = room_from_text(texts[-1]) if label_box is not None else None
-    lines = to_lines(bands, texts[: len(bands)])
+    label = label_crop(image, label_box, LINE_PX) if label_box is not None else None
+    texts, label_text = read_texts(crops, label, cache)
+    room = room_from_text(label_text) if label_text is not None else None
+    lines = to_lines(bands, texts)
     error = _language_error(lines)
     if bar.height < _MIN_BAR_PX:
         error = (f"the HUD is too small to read the task list (total-tasks bar {bar.height} px tall, "

@@ -9,18 +9,19 @@ sheet of binarised crops (glyph fill black on white, every line scaled to one he
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from ..tesseract import read_stacked
+from ..tesseract import read_each
+from .shapes import read_line_shape, read_room_shape
 from .taskbar import TaskBar
 from .text_mask import STATES, text_masks
 from .vocab import ParsedLine, parse_line
 
 LINE_PX = 56  # glyph band height on the OCR sheet
-_GAP = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +222,7 @@ class LineCache:
 
 
 def ocr_lines(crops: list[np.ndarray], cache: LineCache | None = None) -> list[str]:
-    """Text of each line crop, from ONE Tesseract run over a sheet stacking the crops not cached."""
+    """Text of each line crop not cached, each read on its own (`tesseract.read_each`)."""
     if cache is not None:
         known = [cache.get(c) for c in crops]
         todo = [i for i, k in enumerate(known) if k is None]
@@ -232,8 +233,53 @@ def ocr_lines(crops: list[np.ndarray], cache: LineCache | None = None) -> list[s
         return [k or "" for k in known]
     if not crops:
         return []
-    words = read_stacked(crops, _GAP)
+    words = read_each(crops)
     return [" ".join(w for _, w, _ in sorted(ws)) for ws in words]
+
+
+_STEPS = re.compile(r"\(\s*(\d{1,2})\s*/\s*(\d{1,2})\s*\)")
+
+
+def read_texts(crops: list[np.ndarray], label: np.ndarray | None = None,
+               cache: LineCache | None = None) -> tuple[list[str], str | None]:
+    """Text of every task-line crop and of the room label: from glyph shapes where they settle the
+    line (`shapes.py`), the rest (and the step digits "(k/n)" of lines named by shape) from ONE
+    Tesseract run. A step bracket that OCR does not read as "(k/n)" with the entry's n sends its whole
+    line to OCR after all."""
+    texts: list[str | None] = [None] * len(crops)
+    todo: list[int] = []
+    steps: list[tuple[int, str, np.ndarray]] = []
+    for i, crop in enumerate(crops):
+        got = read_line_shape(crop)
+        if got is None:
+            todo.append(i)
+        elif got.step_span is None:
+            texts[i] = got.text
+        else:
+            pad = max(2, crop.shape[0] // 6)
+            a, b = max(0, got.step_span[0] - pad), min(crop.shape[1], got.step_span[1] + pad)
+            steps.append((i, got.text, crop[:, a:b]))
+    room = read_room_shape(label) if label is not None else None
+    jobs = [crops[i] for i in todo] + [s[2] for s in steps]
+    if label is not None and room is None:
+        jobs.append(label)
+    read = ocr_lines(jobs, cache)
+    for i, text in zip(todo, read, strict=False):
+        texts[i] = text
+    again = []
+    for (i, text, _), got in zip(steps, read[len(todo) :], strict=False):
+        m = _STEPS.search(got)
+        n = re.search(r"/(\d+)\)$", text)
+        if m is None or n is None or m.group(2) != n.group(1) or int(m.group(1)) > int(m.group(2)):
+            again.append(i)
+            continue
+        texts[i] = text.replace("#", m.group(1))
+    if again:
+        for i, text in zip(again, ocr_lines([crops[i] for i in again], cache), strict=True):
+            texts[i] = text
+    if label is not None and room is None:
+        room = read[-1]
+    return [t or "" for t in texts], room
 
 
 def line_crops(image: np.ndarray, bands: list[_Band], bar: TaskBar) -> list[np.ndarray]:

@@ -85,6 +85,11 @@ def _vocab() -> tuple[dict[str, str], dict[str, tuple[str, int | None]]]:
     return hud_room_names(tuple(rooms)), tasks
 
 
+def vocabulary() -> tuple[dict[str, str], dict[str, tuple[str, int | None]]]:
+    """The list's room spellings (-> the map's room names) and its task wordings (-> table task, steps shown)."""
+    return _vocab()
+
+
 def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
 
