@@ -72,14 +72,14 @@ def _language_error(lines: list[ListLine]) -> str | None:
 def _named_panel(image: np.ndarray, button: CloseButton, cache: LineCache | None) -> str | None:
     """The panel's name; with a cache, recognised again only when the panel's look has changed."""
     if cache is None:
-        return panel_name(image)
+        return panel_name(image, button)
     (cx, cy), r = button.center, button.radius
     area = image[max(0, cy - r) : cy + 16 * r, max(0, cx - r) : cx + 20 * r]
     thumb = cv2.resize(cv2.cvtColor(area, cv2.COLOR_BGR2GRAY), (24, 24), interpolation=cv2.INTER_AREA) >> 5
     look = bytes([cx // 4 % 256, cy // 4 % 256, r // 2 % 256]) + thumb.tobytes()
     if cache.panel is not None and cache.panel[0] == look:
         return cache.panel[1]
-    name = panel_name(image)
+    name = panel_name(image, button)
     cache.panel = (look, name)
     return name
 

@@ -53,13 +53,30 @@ def find_close_button(image: np.ndarray, bar: TaskBar) -> CloseButton | None:
     return best
 
 
-def panel_name(image: np.ndarray) -> str | None:
-    """The open panel's name: the per-panel recognisers first, then the Fix Wiring solver; None if unnamed."""
+def panel_area(image: np.ndarray, button: CloseButton) -> np.ndarray:
+    """The part of the frame an open panel can cover: the game centres its panels on the screen and
+    puts the close button at the panel's top left corner, so the panel lies right of and below the
+    button and reaches as far past the centre as the button sits before it (with a margin of two
+    button widths). Its recognisers then look at about half the frame instead of all of it."""
+    h, w = image.shape[:2]
+    (cx, cy), r = button.center, button.radius
+    x0, y0 = max(0, cx - 2 * r), max(0, cy - 2 * r)
+    x1, y1 = min(w, w - x0 + 4 * r), min(h, h - y0 + 4 * r)
+    if x1 - x0 < w // 4 or y1 - y0 < h // 4:
+        return image  # the button is not where a centred panel's corner would be: look everywhere
+    return image[y0:y1, x0:x1]
+
+
+def panel_name(image: np.ndarray, button: CloseButton | None = None) -> str | None:
+    """The open panel's name: the per-panel recognisers first, then the Fix Wiring solver; None if unnamed.
+
+    With the panel's close button, only the part of the frame the panel can cover is looked at."""
+    area = image if button is None else panel_area(image, button)
     try:
         from ..panels import identify_panel
     except ImportError:  # the recognisers are optional: the HUD then says only that a panel is open
         identify_panel = None
-    name = identify_panel(image) if identify_panel is not None else None
+    name = identify_panel(area, image.shape[0]) if identify_panel is not None else None
     if name is None:
         from ..wires import solve_wiring
 

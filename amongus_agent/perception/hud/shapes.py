@@ -52,7 +52,7 @@ def text_shape(text: str) -> str | None:
     return "".join(out)
 
 
-def glyph_shapes(crop: np.ndarray) -> list[Glyph] | None:
+def glyph_shapes(crop: np.ndarray, single_word: bool = False) -> list[Glyph] | None:
     """The glyphs of a line crop (dark ink on white, one line), left to right, each with its class.
 
     None when the ink does not look like one line of text (too few glyph bodies).
@@ -69,7 +69,9 @@ def glyph_shapes(crop: np.ndarray) -> list[Glyph] | None:
         return None
     tops, bottoms = bodies[:, 1], bodies[:, 1] + bodies[:, 3]
     base = float(np.median(bottoms))
-    cap = float(np.percentile(tops, 15))
+    # a task line has capitals in both the room and the task: a low quantile keeps a speck above
+    # the text from setting the cap line; a single word ("Weapons") may have one tall glyph only
+    cap = float(tops.min()) if single_word else float(np.percentile(tops, 15))
     size = base - cap
     if size < 0.25 * h:
         return None
@@ -184,27 +186,35 @@ def read_line_shape(crop: np.ndarray) -> ShapeRead | None:
     if not glyphs:
         return None
     shape = "".join(g.cls for g in glyphs)
-    if shape.count(":") != 1 or not set(shape) <= set(CLASSES):
-        return None  # sabotage lines, specks, unknown marks: OCR
     ix = _index()
-    exact, near = _hits(ix.whole, shape)
-    if exact:
-        texts = {ix.entries[i].text for i in near}
-        if len(exact) != 1 or len(texts) != 1:
-            return None
-        text = ix.entries[next(iter(exact))].text
-        span = None
-        if _STEP in text:
-            k = shape.index("P", shape.index(":"))
-            span = (glyphs[k].x0, glyphs[-1].x1)
-        return ShapeRead(text, span)
-    # a hidden end: the last visible glyph may be cut, so it is left out of the match
-    head = shape[:-1]
-    if ":" not in head:
-        return None
-    exact, near = _hits(ix.prefix, head)
-    if not exact or any(len(ix.entries[i].shape) <= len(shape) for i in near):
-        return None  # no entry starts so, or the line may be a whole entry with its last glyph misread
+    if shape.count(":") == 1 and set(shape) <= set(CLASSES):
+        exact, near = _hits(ix.whole, shape)
+        if exact:
+            if len(exact) != 1 or len({ix.entries[i].text for i in near}) != 1:
+                return None
+            text = ix.entries[next(iter(exact))].text
+            span = None
+            if _STEP in text:
+                k = shape.index("P", shape.index(":"))
+                span = (glyphs[k].x0, glyphs[-1].x1)
+            return ShapeRead(text, span)
+    # a hidden end: the last glyphs may be cut or be pieces of what covers the line (the panel's
+    # edge, its close button), so up to three are left out of the match
+    for cut in (1, 2, 3):
+        head = shape[:-cut]
+        if head.count(":") != 1 or not set(head) <= set(CLASSES):
+            continue
+        exact, near = _hits(ix.prefix, head)
+        if not exact:
+            continue
+        if any(len(ix.entries[i].shape) <= len(shape) for i in near):
+            return None  # the line may be a whole entry with its end misread: OCR decides
+        return _visible(head, near, ix)
+    return None
+
+
+def _visible(head: str, near: set[int], ix: _Index) -> ShapeRead | None:
+    """The text of a cut line: as far as every entry that starts with its shapes agrees on the letters."""
     n = len(head)
     visible = [_glyph_texts(ix.entries[i].text)[:n] for i in near]
     common: list[str] = []
@@ -221,7 +231,7 @@ def read_line_shape(crop: np.ndarray) -> ShapeRead | None:
 
 def read_room_shape(crop: np.ndarray) -> str | None:
     """The room label's room (as the list writes it) from its glyph shapes, or None to leave it to OCR."""
-    glyphs = glyph_shapes(crop)
+    glyphs = glyph_shapes(crop, single_word=True)
     if not glyphs:
         return None
     shape = "".join(g.cls for g in glyphs)

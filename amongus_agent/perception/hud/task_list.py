@@ -126,12 +126,23 @@ def find_lines(image: np.ndarray, bar: TaskBar) -> list[_Band]:
     region_x1 = min(w_img, bar.box[2] + bar.width // 10)
     top = bar.box[3]
     region = image[top:, x_margin:region_x1]
-    labels = text_masks(region)
+    # the rows of text come from the list's left part; the full width is coloured only down to where
+    # the rows stop coming at line pitch (the list's end: the loop below stops there or earlier)
+    left_w = max(4, int(0.3 * bar.width))
+    bands = _bands(text_masks(region[:, :left_w]), bar, 0)
+    end = 0
+    for y0, y1 in bands:
+        if end and y0 - end > 1.5 * bar.height:
+            break
+        end = y1
+    labels = text_masks(region[: min(region.shape[0], end + bar.height)])
     out = []
     last_y = None
-    for y0, y1 in _bands(labels, bar, 0):
+    for y0, y1 in bands:
         if last_y is not None and y0 - last_y > 1.5 * bar.height:
             break  # the list ends; text further down is the scene
+        if y1 + (y1 - y0) // 2 >= labels.shape[0] and labels.shape[0] < region.shape[0]:
+            labels = text_masks(region)  # a line past the first gap (none read above it): colour it all
         ends = _follow(labels, y0, y1, y1 - y0, bar.height)
         if ends is None:
             if last_y is None and y0 > 1.5 * bar.height:

@@ -95,11 +95,23 @@ def _ratio(a: str, b: str) -> float:
 
 
 def _best(text: str, choices: list[str]) -> tuple[str | None, float]:
-    scored = [(_ratio(text, c), c) for c in choices]
-    if not scored:
+    """The closest choice and its similarity; a choice whose cheap upper bound cannot beat the best
+    so far is not scored in full (same answer as scoring all, a fraction of the time)."""
+    if not choices:
         return None, 0.0
-    score, choice = max(scored)
-    return choice, score
+    if text in choices:
+        return text, 1.0
+    best, best_score = None, -1.0
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(text.lower())
+    for c in choices:
+        matcher.set_seq1(c.lower())
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or (score == best_score and best is not None and c > best):
+            best, best_score = c, score
+    return best, best_score
 
 
 def _prefix_matches(text: str, choices: list[str]) -> list[str]:
@@ -139,10 +151,34 @@ def _sabotage(text: str) -> ParsedLine | None:
     return ParsedLine("sabotage", None, name, None, step, steps, False, text, countdown)
 
 
+_EXACT = re.compile(r"^(.{1,20}?): (.+?)(?: \((\d{1,2})/(\d{1,2})\))?$")
+
+
+def _exact(text: str) -> ParsedLine | None:
+    """A whole line written exactly as the list writes it (the common case): no fuzzy matching needed."""
+    rooms, tasks = _vocab()
+    m = _EXACT.match(text)
+    if m is None or m.group(1) not in rooms or m.group(2) not in tasks:
+        return None
+    table_task, shown = tasks[m.group(2)]
+    room = rooms[m.group(1)]
+    if shown is None:
+        if m.group(3) is not None:
+            return None
+        return ParsedLine("task", room, m.group(2), table_task, None, None, False, text)
+    if m.group(3) is None or int(m.group(4)) != shown:
+        return None
+    step = int(m.group(3))
+    return ParsedLine("task", room, m.group(2), table_task, step, shown, step > shown, text)
+
+
 def parse_line(text: str) -> ParsedLine:
     """Map one OCR'd task-list line onto the vocabulary."""
     rooms, tasks = _vocab()
     text = " ".join(text.split())
+    exact = _exact(text)
+    if exact is not None:
+        return exact
     sab = _sabotage(text)
     if sab is not None:
         return sab
