@@ -82,16 +82,18 @@ def glyph_shapes(crop: np.ndarray, single_word: bool = False) -> list[Glyph] | N
             cls = "P" if rise > 0.86 else "d"
         else:
             cls = "A" if rise > 0.86 else "x"
-        items.append([x, x + w, cls, y])
+        items.append([x, x + w, cls, y, y + hh])
     loose = []
     for x, y, w, hh, _ in dots.tolist():
         cx = x + w / 2
+        if any(it[0] <= cx <= it[1] and it[3] - 1 <= y and y + hh <= it[4] + 1 for it in items):
+            continue  # a piece of a glyph the scene behind broke off: inside that glyph's box
         hosts = [it for it in items if it[0] - 1 <= cx <= it[1] + 1 and it[3] >= y + hh - 1]
         if hosts:
             host = min(hosts, key=lambda it: it[3])
             host[2] = {"x": "i", "d": "j"}.get(host[2], "?")  # a dot over an x-height stem
         else:
-            loose.append([x, x + w, ".", y])
+            loose.append([x, x + w, ".", y, y + hh])
     out: list[list] = []
     for it in sorted(items + loose):
         if it[2] == "." and out and out[-1][2] == "." and abs(out[-1][0] - it[0]) <= max(2, it[1] - it[0]):
@@ -99,7 +101,7 @@ def glyph_shapes(crop: np.ndarray, single_word: bool = False) -> list[Glyph] | N
             out[-1][1] = max(out[-1][1], it[1])
             continue
         out.append(it)
-    return [Glyph(int(a), int(b), c) for a, b, c, _ in out]
+    return [Glyph(int(it[0]), int(it[1]), it[2]) for it in out]
 
 
 @dataclass(frozen=True, slots=True)
