@@ -154,7 +154,10 @@ def _near(shape: str) -> list[str]:
 
 
 def _hits(table: dict[str, tuple], shape: str) -> tuple[set, set]:
+    """Entries whose shape is `shape`, and those at most one glyph class away (empty without exact ones)."""
     exact = set(table.get(shape, ()))
+    if not exact:
+        return exact, set()
     near = set(exact)
     for s in _near(shape):
         near.update(table.get(s, ()))
@@ -180,6 +183,7 @@ class ShapeRead:
 
     text: str
     step_span: tuple[int, int] | None
+    rest_from: int | None = None  # only the room is settled: OCR the crop from this x on, after `text`
 
 
 def read_line_shape(crop: np.ndarray) -> ShapeRead | None:
@@ -188,6 +192,8 @@ def read_line_shape(crop: np.ndarray) -> ShapeRead | None:
     if not glyphs:
         return None
     shape = "".join(g.cls for g in glyphs)
+    if not _colon_then_space(glyphs, shape, crop.shape[0]):
+        return None  # no colon, or a broken glyph passing for one: OCR
     ix = _index()
     if shape.count(":") == 1 and set(shape) <= set(CLASSES):
         exact, near = _hits(ix.whole, shape)
@@ -212,7 +218,29 @@ def read_line_shape(crop: np.ndarray) -> ShapeRead | None:
         if any(len(ix.entries[i].shape) <= len(shape) for i in near):
             return None  # the line may be a whole entry with its end misread: OCR decides
         return _visible(head, near, ix)
-    return None
+    return _room_only(glyphs, shape, ix)
+
+
+def _colon_then_space(glyphs: list[Glyph], shape: str, h: int) -> bool:
+    """The line's first colon is a real one: the list always writes a space after it, so the gap to
+    the next glyph is a word gap, wider than the gaps between letters (a broken "i" is not)."""
+    k = shape.find(":")
+    if k <= 0 or k + 1 >= len(glyphs):
+        return False
+    gaps = [b.x0 - a.x1 for a, b in zip(glyphs, glyphs[1:], strict=False)]
+    after = glyphs[k + 1].x0 - glyphs[k].x1
+    return after >= max(2.0 * float(np.median(gaps)), 0.12 * h)
+
+
+def _room_only(glyphs: list[Glyph], shape: str, ix: _Index) -> ShapeRead | None:
+    """The room before the colon, when its shapes settle it and the rest of the line is left to OCR."""
+    k = shape.find(":")
+    if k <= 0 or k + 1 >= len(glyphs):
+        return None
+    exact, near = _hits(ix.rooms, shape[:k])
+    if len(exact) != 1 or near != exact:
+        return None
+    return ShapeRead(f"{next(iter(exact))}: ", None, glyphs[k].x1)
 
 
 def _visible(head: str, near: set[int], ix: _Index) -> ShapeRead | None:

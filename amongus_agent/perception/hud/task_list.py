@@ -173,6 +173,20 @@ def fill_intensity(bgr: np.ndarray, state: str) -> np.ndarray:
     return cv2.subtract(r, cv2.divide(cv2.max(b, g), 2))
 
 
+def _percentile_u8(hist: np.ndarray, q: float) -> float | None:
+    """`np.percentile(values, q)` (linear between ranks) from the 256-bin histogram of uint8 values:
+    a cumulative sum instead of a sort, the same number. None for no values."""
+    n = int(hist.sum())
+    if n == 0:
+        return None
+    rank = q / 100 * (n - 1)
+    lo = int(np.floor(rank))
+    cum = np.cumsum(hist)
+    v_lo = int(np.searchsorted(cum, lo, side="right"))
+    v_hi = int(np.searchsorted(cum, min(n - 1, lo + 1), side="right"))
+    return v_lo + (rank - lo) * (v_hi - v_lo)
+
+
 def _crop(image: np.ndarray, band: _Band, bar_h: int) -> np.ndarray:
     """The line as dark glyphs on white, scaled so that the bar's height is 2 sheet lines."""
     cy = (band.y0 + band.y1) / 2
@@ -193,10 +207,11 @@ def _crop(image: np.ndarray, band: _Band, bar_h: int) -> np.ndarray:
     near = cv2.dilate(fill, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
     # the scene behind can be nearly as bright as the fill (white art under the translucent panel):
     # whatever brightness it reaches away from the glyphs is cut off near them too
-    away = level[near == 0]
-    scene = float(np.percentile(away, 97)) + 5 if away.size else 0.0
-    level = np.where(near > 0, level, 0).astype(np.float32)
-    floor = float(np.percentile(level[near > 0], 20)) if np.any(near) else 0.0
+    on = near.view(bool)
+    scene = _percentile_u8(np.bincount(level[~on], minlength=256), 97)
+    scene = scene + 5 if scene is not None else 0.0
+    floor = _percentile_u8(np.bincount(level[on], minlength=256), 20) or 0.0
+    level = np.where(on, level, 0).astype(np.float32)
     floor = max(floor, min(scene, 190.0))
     ink = np.clip((level - floor) * (255.0 / max(1.0, 255.0 - floor)), 0, 255).astype(np.uint8)
     crop = cv2.bitwise_not(ink)
@@ -259,11 +274,18 @@ def read_texts(crops: list[np.ndarray], label: np.ndarray | None = None,
     line to OCR after all."""
     texts: list[str | None] = [None] * len(crops)
     todo: list[int] = []
+    heads: dict[int, str] = {}  # lines whose room the shapes settled: only the rest goes to OCR
+    todo_crops: list[np.ndarray] = []
     steps: list[tuple[int, str, np.ndarray]] = []
     for i, crop in enumerate(crops):
         got = read_line_shape(crop)
         if got is None:
             todo.append(i)
+            todo_crops.append(crop)
+        elif got.rest_from is not None:
+            todo.append(i)
+            todo_crops.append(crop[:, max(0, got.rest_from + crop.shape[0] // 8) :])
+            heads[i] = got.text
         elif got.step_span is None:
             texts[i] = got.text
         else:
@@ -271,12 +293,12 @@ def read_texts(crops: list[np.ndarray], label: np.ndarray | None = None,
             a, b = max(0, got.step_span[0] - pad), min(crop.shape[1], got.step_span[1] + pad)
             steps.append((i, got.text, crop[:, a:b]))
     room = read_room_shape(label) if label is not None else None
-    jobs = [crops[i] for i in todo] + [s[2] for s in steps]
+    jobs = todo_crops + [s[2] for s in steps]
     if label is not None and room is None:
         jobs.append(label)
     read = ocr_lines(jobs, cache)
     for i, text in zip(todo, read, strict=False):
-        texts[i] = text
+        texts[i] = heads.get(i, "") + text
     again = []
     for (i, text, _), got in zip(steps, read[len(todo) :], strict=False):
         m = _STEPS.search(got)
