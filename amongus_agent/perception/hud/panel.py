@@ -29,7 +29,10 @@ def find_close_button(image: np.ndarray, bar: TaskBar) -> CloseButton | None:
     x1 = min(w_img, int(bar.box[0] + 1.5 * bar.width))
     # at half size: the button stays ~30 px wide at 1080p and the search costs a quarter
     f = 0.5 if bar.height >= 40 else 1.0
-    region = image[:, :x1]
+    # panels are centred on the screen, so the corner holding the button lies in the upper half
+    # (plus the button's own size): the rows below need no search
+    y1 = min(h_img, int(0.55 * h_img + 2 * bar.height))
+    region = image[:y1, :x1]
     if f < 1:
         region = cv2.resize(region, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
     lo, hi = channel_range(region)
