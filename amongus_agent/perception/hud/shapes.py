@@ -216,7 +216,7 @@ def read_line_shape(crop: np.ndarray) -> ShapeRead | None:
         if not exact:
             continue
         if any(len(ix.entries[i].shape) <= len(shape) for i in near):
-            return None  # the line may be a whole entry with its end misread: OCR decides
+            break  # the line may be a whole entry with its end misread: OCR decides after the room
         return _visible(head, near, ix)
     return _room_only(glyphs, shape, ix)
 
