@@ -1,7 +1,8 @@
 """The HUD while walking, from pixels: task list, room label, task bar, action buttons, open panel.
 
 `read_hud(image)` finds the total-tasks bar first (the HUD's anchor and scale), then reads the rest
-relative to it; one Tesseract call covers every task line and the room label. A frame without the
+relative to it; task lines and the room label are named from their glyph shapes where the closed
+vocabulary allows (`shapes.py`), Tesseract reads the rest (step digits, unclear lines). A frame without the
 bar is not a game HUD (`NotHudError`). A task list in a language the reader does not know is said
 so (`HudReading.error`), never turned into English guesses.
 """

@@ -3,8 +3,9 @@
 Geometry comes from the bar found on screen (its left edge is the list's margin, its height the
 scale), so the reader works at any resolution and wherever the HUD sits in a crop. Each line is
 followed from the margin to the right while the glyphs keep coming at word spacing; a big blob (the
-close button of a task panel) or a wide gap ends it. All lines go through Tesseract in one call on a
-sheet of binarised crops (glyph fill black on white, every line scaled to one height).
+close button of a task panel) or a wide gap ends it. Each line is cut out as binarised glyphs (fill
+black on white, every line scaled to one height); `read_texts` names it from its glyph shapes where it
+can (`shapes.py`) and sends only what remains to Tesseract.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .taskbar import TaskBar
 from .text_mask import STATES, text_masks
 from .vocab import ParsedLine, parse_line
 
-LINE_PX = 56  # glyph band height on the OCR sheet
+LINE_PX = 56  # glyph band height of a line crop
 
 
 @dataclass(frozen=True, slots=True)
