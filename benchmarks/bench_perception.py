@@ -5,11 +5,16 @@ Targets (so perception can run several times a second beside the game): the whol
 chat < 300 ms, voting tablet < 150 ms, Fix Wiring < 20 ms. Frames come from ../shared/real-screens:
 the 1920x1080 skeld/ screens for the HUD and Fix Wiring (every screen, so "no panel" frames count
 too), the 640x360 chat and voting frames upscaled to 1080p height (the size the readers meet in
-play). "hud" is a cold read of every frame; "hud_steady" a frame that shows what the frame before
-it showed, read with the cache kept across frames (what a loop reading the HUD several times a
-second mostly pays: no OCR of known lines, the panel named again only when its look changes). Wall and CPU time are both
-given with the machine's load average: on a shared machine wall time is only comparable at
-similar load. Prints one JSON object.
+play). "hud" is a COLD read of every frame: no cache at all (nothing from an earlier read of this
+or any frame; only the OCR engine and the vocabulary's shape index are loaded once, before timing).
+"hud_steady" is reported separately: a frame that shows what the frame before it showed, read with
+the cache kept across frames (what a loop reading the HUD several times a second mostly pays: no OCR
+of known lines, the panel named again only when its look changes). "identify_panel" names the open
+panel from the whole frame (how the task flows call it); "hud_panel_naming" is the part of a cold
+HUD read that names the panel (inside the area its close button marks). Wall and CPU time are both
+given with the machine's load average around each measurement: on a shared machine wall time is only
+comparable at similar load, CPU time (the reader's own work) is the figure to compare. Prints one
+JSON object.
 """
 
 from __future__ import annotations
@@ -28,8 +33,10 @@ import numpy as np
 from amongus_agent.errors import AmongUsError
 from amongus_agent.perception.chat_ocr import read_chat
 from amongus_agent.perception.hud import read_hud
+from amongus_agent.perception.hud.panel import find_close_button, panel_name
 from amongus_agent.perception.hud.task_list import LineCache, find_lines
 from amongus_agent.perception.hud.taskbar import find_task_bar
+from amongus_agent.perception.panels import identify_panel
 from amongus_agent.perception.voting import read_voting
 from amongus_agent.perception.wires import solve_wiring
 
@@ -58,6 +65,7 @@ def _median_ms(fn: Callable[[np.ndarray], object], frames: list[np.ndarray], rou
     the time the process waited for a core)."""
     for f in frames[:1]:
         _call(fn, f)  # load the OCR engine once before timing
+    load = os.getloadavg()[0]
     wall, cpu = [], []
     for _ in range(rounds):
         for f in frames:
@@ -68,7 +76,9 @@ def _median_ms(fn: Callable[[np.ndarray], object], frames: list[np.ndarray], rou
             wall.append((time.perf_counter() - t0) * 1000)
             cpu.append((time.process_time() - c0) * 1000)
     return {"median_ms": round(statistics.median(wall), 1), "median_cpu_ms": round(statistics.median(cpu), 1),
-            "p90_ms": round(float(np.percentile(wall, 90)), 1), "frames": len(frames), "calls": len(wall)}
+            "p90_ms": round(float(np.percentile(wall, 90)), 1), "p90_cpu_ms": round(float(np.percentile(cpu, 90)), 1),
+            "frames": len(frames), "calls": len(wall),
+            "load_avg_1min": [round(load, 2), round(os.getloadavg()[0], 2)]}
 
 
 def _call(fn: Callable[[np.ndarray], object], frame: np.ndarray) -> None:
@@ -84,6 +94,13 @@ def _hud_geometry(frame: np.ndarray) -> None:
         find_lines(frame, bar)
 
 
+def _hud_panel_naming(frame: np.ndarray) -> None:
+    bar = find_task_bar(frame)
+    button = find_close_button(frame, bar) if bar is not None else None
+    if button is not None:
+        panel_name(frame, button)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3, help="passes over the frames")
@@ -94,13 +111,16 @@ def main() -> None:
     load_before = os.getloadavg()
     cache = LineCache()
     out = {
-        "hud": _median_ms(read_hud, skeld, args.rounds),
+        "hud": {"cache": "none: a cold read of every frame", **_median_ms(read_hud, skeld, args.rounds)},
         # a frame showing what the previous one showed (most frames while walking): the previous
         # frame is read untimed with the same cache, then this one is timed
-        "hud_steady": _median_ms(lambda f: read_hud(f, cache), skeld, args.rounds,
-                                 before=lambda f: read_hud(f, cache)),
+        "hud_steady": {"cache": "kept across frames; each timed read follows an untimed read of the same frame",
+                       **_median_ms(lambda f: read_hud(f, cache), skeld, args.rounds,
+                                    before=lambda f: read_hud(f, cache))},
         "hud_no_panel_name": _median_ms(lambda f: read_hud(f, name_panel=False), skeld, args.rounds),
         "hud_geometry_only": _median_ms(_hud_geometry, skeld, args.rounds),
+        "hud_panel_naming": _median_ms(_hud_panel_naming, skeld, args.rounds),
+        "identify_panel": _median_ms(identify_panel, skeld, args.rounds),
         "chat": _median_ms(read_chat, chat, args.rounds),
         "voting": _median_ms(read_voting, voting, args.rounds),
         "wiring": _median_ms(solve_wiring, skeld, args.rounds),

@@ -140,13 +140,18 @@ def _tsv_to_dict(tsv: str) -> dict[str, list]:
     return out
 
 
+def in_process() -> bool:
+    """Whether the engine runs inside this process (tesserocr): then a call costs no process start."""
+    return _in_process_api(6) is not None
+
+
 def image_to_data(gray: np.ndarray, psm: int = 6) -> dict[str, list]:
     """Word boxes and text for a grey image of dark text on light ground (one engine call)."""
     api = _in_process_api(psm)
     if api is not None:
-        from PIL import Image
-
-        api.SetImage(Image.fromarray(gray))
+        gray = np.ascontiguousarray(gray, dtype=np.uint8)
+        # the grey buffer as it is: no PIL image, no copy into another format
+        api.SetImageBytes(gray.tobytes(), gray.shape[1], gray.shape[0], 1, gray.shape[1])
         api.Recognize()
         return _tsv_to_dict(api.GetTSVText(0))
     pt = _pytesseract()
@@ -174,6 +179,22 @@ def read_line(gray: np.ndarray) -> tuple[str, float]:
     if not words:
         return "", -1.0
     return " ".join(w for w, _ in words), float(np.mean([c for _, c in words]))
+
+
+def read_each(images: list[np.ndarray], margin: int = 8) -> list[list[tuple[int, str, float]]]:
+    """Each one-line grey image read on its own as one text line (page mode 7): what a line
+    reads as does not depend on the other lines read with it, so a line read before and cached
+    reads the same as when read afresh. In-process only (tesserocr); without it, one stacked run
+    (`read_stacked`) instead of a process per line."""
+    if not in_process():
+        return read_stacked(images, 2 * margin)
+    out = []
+    for im in images:
+        framed = cv2.copyMakeBorder(im, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
+        data = image_to_data(framed, psm=7)
+        out.append([(int(data["left"][i]) - margin, w.strip(), float(data["conf"][i]))
+                    for i, w in enumerate(data["text"]) if w.strip() and float(data["conf"][i]) >= 0])
+    return out
 
 
 def read_stacked(images: list[np.ndarray], gap: int = 24) -> list[list[tuple[int, str, float]]]:

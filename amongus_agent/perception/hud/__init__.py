@@ -1,7 +1,8 @@
 """The HUD while walking, from pixels: task list, room label, task bar, action buttons, open panel.
 
 `read_hud(image)` finds the total-tasks bar first (the HUD's anchor and scale), then reads the rest
-relative to it; one Tesseract call covers every task line and the room label. A frame without the
+relative to it; task lines and the room label are named from their glyph shapes where the closed
+vocabulary allows (`shapes.py`), Tesseract reads the rest (step digits, unclear lines). A frame without the
 bar is not a game HUD (`NotHudError`). A task list in a language the reader does not know is said
 so (`HudReading.error`), never turned into English guesses.
 """
@@ -18,7 +19,7 @@ from .buttons import read_buttons
 from .layout import layout_from_bar
 from .panel import CloseButton, find_close_button, panel_name
 from .room_label import find_room_label, label_crop, room_from_text
-from .task_list import LINE_PX, LineCache, ListLine, find_lines, line_crops, ocr_lines, to_lines
+from .task_list import LINE_PX, LineCache, ListLine, find_lines, line_crops, read_texts, to_lines
 from .taskbar import TaskBar, find_task_bar
 
 _MIN_BAR_PX = 30  # below this (smaller than 720p) the list's letters are too small for OCR
@@ -72,14 +73,14 @@ def _language_error(lines: list[ListLine]) -> str | None:
 def _named_panel(image: np.ndarray, button: CloseButton, cache: LineCache | None) -> str | None:
     """The panel's name; with a cache, recognised again only when the panel's look has changed."""
     if cache is None:
-        return panel_name(image)
+        return panel_name(image, button)
     (cx, cy), r = button.center, button.radius
     area = image[max(0, cy - r) : cy + 16 * r, max(0, cx - r) : cx + 20 * r]
     thumb = cv2.resize(cv2.cvtColor(area, cv2.COLOR_BGR2GRAY), (24, 24), interpolation=cv2.INTER_AREA) >> 5
     look = bytes([cx // 4 % 256, cy // 4 % 256, r // 2 % 256]) + thumb.tobytes()
     if cache.panel is not None and cache.panel[0] == look:
         return cache.panel[1]
-    name = panel_name(image)
+    name = panel_name(image, button)
     cache.panel = (look, name)
     return name
 
@@ -101,11 +102,10 @@ def read_hud(image: np.ndarray, cache: LineCache | None = None, *, name_panel: b
     bands = find_lines(image, bar)
     crops = line_crops(image, bands, bar)
     label_box = find_room_label(image, layout)
-    if label_box is not None:
-        crops.append(label_crop(image, label_box, LINE_PX))
-    texts = ocr_lines(crops, cache)
-    room = room_from_text(texts[-1]) if label_box is not None else None
-    lines = to_lines(bands, texts[: len(bands)])
+    label = label_crop(image, label_box, LINE_PX) if label_box is not None else None
+    texts, label_text = read_texts(crops, label, cache)
+    room = room_from_text(label_text) if label_text is not None else None
+    lines = to_lines(bands, texts)
     error = _language_error(lines)
     if bar.height < _MIN_BAR_PX:
         error = (f"the HUD is too small to read the task list (total-tasks bar {bar.height} px tall, "

@@ -3,24 +3,26 @@
 Geometry comes from the bar found on screen (its left edge is the list's margin, its height the
 scale), so the reader works at any resolution and wherever the HUD sits in a crop. Each line is
 followed from the margin to the right while the glyphs keep coming at word spacing; a big blob (the
-close button of a task panel) or a wide gap ends it. All lines go through Tesseract in one call on a
-sheet of binarised crops (glyph fill black on white, every line scaled to one height).
+close button of a task panel) or a wide gap ends it. Each line is cut out as binarised glyphs (fill
+black on white, every line scaled to one height); `read_texts` names it from its glyph shapes where it
+can (`shapes.py`) and sends only what remains to Tesseract.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from ..tesseract import read_stacked
+from ..tesseract import read_each
+from .shapes import read_line_shape, read_room_shape
 from .taskbar import TaskBar
 from .text_mask import STATES, text_masks
 from .vocab import ParsedLine, parse_line
 
-LINE_PX = 56  # glyph band height on the OCR sheet
-_GAP = 16
+LINE_PX = 56  # glyph band height of a line crop
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +88,10 @@ def _follow(mask: np.ndarray, y0: int, y1: int, band_h: int, scale: float) -> tu
     a0, a1 = max(0, y0 - m), min(mask.shape[0], y1 + m)
     strip = (mask[a0:a1] > 0).astype(np.uint8)
     _, _, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
-    comps = []
-    for s in stats[1:]:
-        x, y, w, h, area = (int(v) for v in s)
-        cy = a0 + y + h / 2
-        if area < 3 or not y0 <= cy <= y1:
-            continue
-        comps.append((x, x + w, h))
-    comps.sort()
+    st = stats[1:]
+    cy = a0 + st[:, 1] + st[:, 3] / 2
+    st = st[(st[:, 4] >= 3) & (cy >= y0) & (cy <= y1)]  # in numpy: the strip holds scene specks by the thousand
+    comps = sorted(zip((st[:, 0]).tolist(), (st[:, 0] + st[:, 2]).tolist(), st[:, 3].tolist(), strict=True))
     if not comps:
         return None
     start = None
@@ -125,12 +123,23 @@ def find_lines(image: np.ndarray, bar: TaskBar) -> list[_Band]:
     region_x1 = min(w_img, bar.box[2] + bar.width // 10)
     top = bar.box[3]
     region = image[top:, x_margin:region_x1]
-    labels = text_masks(region)
+    # the rows of text come from the list's left part; the full width is coloured only down to where
+    # the rows stop coming at line pitch (the list's end: the loop below stops there or earlier)
+    left_w = max(4, int(0.3 * bar.width))
+    bands = _bands(text_masks(region[:, :left_w]), bar, 0)
+    end = 0
+    for y0, y1 in bands:
+        if end and y0 - end > 1.5 * bar.height:
+            break
+        end = y1
+    labels = text_masks(region[: min(region.shape[0], end + bar.height)])
     out = []
     last_y = None
-    for y0, y1 in _bands(labels, bar, 0):
+    for y0, y1 in bands:
         if last_y is not None and y0 - last_y > 1.5 * bar.height:
             break  # the list ends; text further down is the scene
+        if y1 + (y1 - y0) // 2 >= labels.shape[0] and labels.shape[0] < region.shape[0]:
+            labels = text_masks(region)  # a line past the first gap (none read above it): colour it all
         ends = _follow(labels, y0, y1, y1 - y0, bar.height)
         if ends is None:
             if last_y is None and y0 > 1.5 * bar.height:
@@ -161,6 +170,20 @@ def fill_intensity(bgr: np.ndarray, state: str) -> np.ndarray:
     return cv2.subtract(r, cv2.divide(cv2.max(b, g), 2))
 
 
+def _percentile_u8(hist: np.ndarray, q: float) -> float | None:
+    """`np.percentile(values, q)` (linear between ranks) from the 256-bin histogram of uint8 values:
+    a cumulative sum instead of a sort, the same number. None for no values."""
+    n = int(hist.sum())
+    if n == 0:
+        return None
+    rank = q / 100 * (n - 1)
+    lo = int(np.floor(rank))
+    cum = np.cumsum(hist)
+    v_lo = int(np.searchsorted(cum, lo, side="right"))
+    v_hi = int(np.searchsorted(cum, min(n - 1, lo + 1), side="right"))
+    return v_lo + (rank - lo) * (v_hi - v_lo)
+
+
 def _crop(image: np.ndarray, band: _Band, bar_h: int) -> np.ndarray:
     """The line as dark glyphs on white, scaled so that the bar's height is 2 sheet lines."""
     cy = (band.y0 + band.y1) / 2
@@ -181,10 +204,11 @@ def _crop(image: np.ndarray, band: _Band, bar_h: int) -> np.ndarray:
     near = cv2.dilate(fill, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
     # the scene behind can be nearly as bright as the fill (white art under the translucent panel):
     # whatever brightness it reaches away from the glyphs is cut off near them too
-    away = level[near == 0]
-    scene = float(np.percentile(away, 97)) + 5 if away.size else 0.0
-    level = np.where(near > 0, level, 0).astype(np.float32)
-    floor = float(np.percentile(level[near > 0], 20)) if np.any(near) else 0.0
+    on = near.view(bool)
+    scene = _percentile_u8(np.bincount(level[~on], minlength=256), 97)
+    scene = scene + 5 if scene is not None else 0.0
+    floor = _percentile_u8(np.bincount(level[on], minlength=256), 20) or 0.0
+    level = np.where(on, level, 0).astype(np.float32)
     floor = max(floor, min(scene, 190.0))
     ink = np.clip((level - floor) * (255.0 / max(1.0, 255.0 - floor)), 0, 255).astype(np.uint8)
     crop = cv2.bitwise_not(ink)
@@ -221,7 +245,7 @@ class LineCache:
 
 
 def ocr_lines(crops: list[np.ndarray], cache: LineCache | None = None) -> list[str]:
-    """Text of each line crop, from ONE Tesseract run over a sheet stacking the crops not cached."""
+    """Text of each line crop not cached, each read on its own (`tesseract.read_each`)."""
     if cache is not None:
         known = [cache.get(c) for c in crops]
         todo = [i for i, k in enumerate(known) if k is None]
@@ -232,8 +256,60 @@ def ocr_lines(crops: list[np.ndarray], cache: LineCache | None = None) -> list[s
         return [k or "" for k in known]
     if not crops:
         return []
-    words = read_stacked(crops, _GAP)
+    words = read_each(crops)
     return [" ".join(w for _, w, _ in sorted(ws)) for ws in words]
+
+
+_STEPS = re.compile(r"\(\s*(\d{1,2})\s*/\s*(\d{1,2})\s*\)")
+
+
+def read_texts(crops: list[np.ndarray], label: np.ndarray | None = None,
+               cache: LineCache | None = None) -> tuple[list[str], str | None]:
+    """Text of every task-line crop and of the room label: from glyph shapes where they settle the
+    line (`shapes.py`), the rest (and the step digits "(k/n)" of lines named by shape) from ONE
+    Tesseract run. A step bracket that OCR does not read as "(k/n)" with the entry's n sends its whole
+    line to OCR after all."""
+    texts: list[str | None] = [None] * len(crops)
+    todo: list[int] = []
+    heads: dict[int, str] = {}  # lines whose room the shapes settled: only the rest goes to OCR
+    todo_crops: list[np.ndarray] = []
+    steps: list[tuple[int, str, np.ndarray]] = []
+    for i, crop in enumerate(crops):
+        got = read_line_shape(crop)
+        if got is None:
+            todo.append(i)
+            todo_crops.append(crop)
+        elif got.rest_from is not None:
+            todo.append(i)
+            todo_crops.append(crop[:, max(0, got.rest_from + crop.shape[0] // 8) :])
+            heads[i] = got.text
+        elif got.step_span is None:
+            texts[i] = got.text
+        else:
+            pad = max(2, crop.shape[0] // 6)
+            a, b = max(0, got.step_span[0] - pad), min(crop.shape[1], got.step_span[1] + pad)
+            steps.append((i, got.text, crop[:, a:b]))
+    room = read_room_shape(label) if label is not None else None
+    jobs = todo_crops + [s[2] for s in steps]
+    if label is not None and room is None:
+        jobs.append(label)
+    read = ocr_lines(jobs, cache)
+    for i, text in zip(todo, read, strict=False):
+        texts[i] = heads.get(i, "") + text
+    again = []
+    for (i, text, _), got in zip(steps, read[len(todo) :], strict=False):
+        m = _STEPS.search(got)
+        n = re.search(r"/(\d+)\)$", text)
+        if m is None or n is None or m.group(2) != n.group(1) or int(m.group(1)) > int(m.group(2)):
+            again.append(i)
+            continue
+        texts[i] = text.replace("#", m.group(1))
+    if again:
+        for i, text in zip(again, ocr_lines([crops[i] for i in again], cache), strict=True):
+            texts[i] = text
+    if label is not None and room is None:
+        room = read[-1]
+    return [t or "" for t in texts], room
 
 
 def line_crops(image: np.ndarray, bands: list[_Band], bar: TaskBar) -> list[np.ndarray]:

@@ -82,8 +82,9 @@ def find_task_bar(image: np.ndarray) -> TaskBar | None:
     mask = cv2.inRange(top, _FRAME_LO, _FRAME_HI)
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     rings, strips = [], []
-    for i in range(1, n):
-        x, y, w, h, area = (int(v) for v in stats[i])
+    st = stats[1:]
+    wide = st[(st[:, 3] >= 2) & (st[:, 2] >= 2 * st[:, 3])]  # thousands of scene specks are left out at once
+    for x, y, w, h, area in wide.tolist():
         if h >= 8 and w >= 2 * h and 0.1 * w * h <= area <= 0.6 * w * h:
             rings.append([x, y, x + w, y + h])
         elif h >= 2 and w >= 2 * h:

@@ -24,9 +24,9 @@ def text_masks(bgr: np.ndarray) -> np.ndarray:
     """Per pixel: 0 none, 1 white, 2 yellow, 3 green, 4 red fill."""
     lo, hi = channel_range(bgr)
     white = cv2.bitwise_and(cv2.inRange(lo, 195, 255), cv2.inRange(cv2.subtract(hi, lo), 0, 40))
-    out = np.zeros(bgr.shape[:2], np.uint8)
-    out[white > 0] = 1
-    out[cv2.inRange(bgr, (0, 170, 170), (110, 255, 255)) > 0] = 2
-    out[cv2.inRange(bgr, (0, 150, 0), (120, 255, 120)) > 0] = 3
-    out[cv2.inRange(bgr, (0, 0, 170), (90, 90, 255)) > 0] = 4
+    out = cv2.bitwise_and(white, 1)
+    # later colours win where ranges overlap; copyto with a mask is a fraction of boolean indexing
+    for value, lo, hi in ((2, (0, 170, 170), (110, 255, 255)), (3, (0, 150, 0), (120, 255, 120)),
+                          (4, (0, 0, 170), (90, 90, 255))):
+        np.copyto(out, np.uint8(value), where=cv2.inRange(bgr, lo, hi).view(bool))
     return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -85,16 +86,49 @@ def _vocab() -> tuple[dict[str, str], dict[str, tuple[str, int | None]]]:
     return hud_room_names(tuple(rooms)), tasks
 
 
+def vocabulary() -> tuple[dict[str, str], dict[str, tuple[str, int | None]]]:
+    """The list's room spellings (-> the map's room names) and its task wordings (-> table task, steps shown)."""
+    return _vocab()
+
+
 def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
 
 
+_local = threading.local()
+
+
+def _against(b: str, a: str) -> difflib.SequenceMatcher:
+    """A matcher of `a` against the vocabulary string `b` (lower case both), the same similarity as
+    `_ratio(a, b)`. Matchers are kept per vocabulary string (and per thread): the work difflib does
+    on its second sequence is done once per string instead of once per comparison."""
+    kept = getattr(_local, "matchers", None)
+    if kept is None:
+        kept = _local.matchers = {}
+    m = kept.get(b)
+    if m is None:
+        m = kept[b] = difflib.SequenceMatcher(None, "", b, autojunk=False)
+    m.set_seq1(a)
+    return m
+
+
 def _best(text: str, choices: list[str]) -> tuple[str | None, float]:
-    scored = [(_ratio(text, c), c) for c in choices]
-    if not scored:
+    """The closest choice and its similarity; a choice whose cheap upper bound cannot beat the best
+    so far is not scored in full (same answer as scoring all, a fraction of the time)."""
+    if not choices:
         return None, 0.0
-    score, choice = max(scored)
-    return choice, score
+    if text in choices:
+        return text, 1.0
+    best, best_score = None, -1.0
+    t = text.lower()
+    for c in choices:
+        matcher = _against(c.lower(), t)  # the order `_ratio` uses: the similarity is not symmetric
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or (score == best_score and best is not None and c > best):
+            best, best_score = c, score
+    return best, best_score
 
 
 def _prefix_matches(text: str, choices: list[str]) -> list[str]:
@@ -102,7 +136,15 @@ def _prefix_matches(text: str, choices: list[str]) -> list[str]:
     t = text.strip().lower()
     if len(t) < 3:
         return []
-    return [c for c in choices if len(c) > len(t) and _ratio(t, c[: len(t)]) >= 0.85]
+    out = []
+    for c in choices:
+        if len(c) <= len(t):
+            continue
+        matcher = _against(c[: len(t)].lower(), t)
+        # the cheap upper bound first: most entries share too few letters with the visible start
+        if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+            out.append(c)
+    return out
 
 
 def _progress(rest: str) -> tuple[str, tuple[int | None, int | None, bool] | None]:
@@ -134,10 +176,34 @@ def _sabotage(text: str) -> ParsedLine | None:
     return ParsedLine("sabotage", None, name, None, step, steps, False, text, countdown)
 
 
+_EXACT = re.compile(r"^(.{1,20}?): (.+?)(?: \((\d{1,2})/(\d{1,2})\))?$")
+
+
+def _exact(text: str) -> ParsedLine | None:
+    """A whole line written exactly as the list writes it (the common case): no fuzzy matching needed."""
+    rooms, tasks = _vocab()
+    m = _EXACT.match(text)
+    if m is None or m.group(1) not in rooms or m.group(2) not in tasks:
+        return None
+    table_task, shown = tasks[m.group(2)]
+    room = rooms[m.group(1)]
+    if shown is None:
+        if m.group(3) is not None:
+            return None
+        return ParsedLine("task", room, m.group(2), table_task, None, None, False, text)
+    if m.group(3) is None or int(m.group(4)) != shown:
+        return None
+    step = int(m.group(3))
+    return ParsedLine("task", room, m.group(2), table_task, step, shown, step > shown, text)
+
+
 def parse_line(text: str) -> ParsedLine:
     """Map one OCR'd task-list line onto the vocabulary."""
     rooms, tasks = _vocab()
     text = " ".join(text.split())
+    exact = _exact(text)
+    if exact is not None:
+        return exact
     sab = _sabotage(text)
     if sab is not None:
         return sab
@@ -182,6 +248,8 @@ def parse_line(text: str) -> ParsedLine:
 def best_room_in(text: str) -> str | None:
     """The map's name of the room written somewhere in `text` (OCR of the room label), or None."""
     rooms, _ = _vocab()
+    if text in rooms:  # read from the label's shapes: already a room's spelling
+        return rooms[text]
     t = "".join(text.split()).lower()
     if len(t) < 2:
         return None
@@ -190,7 +258,7 @@ def best_room_in(text: str) -> str | None:
         key = "".join(hud.split()).lower()
         n = len(key)
         windows = [t[i : i + n] for i in range(max(1, len(t) - n + 1))]
-        score = max(difflib.SequenceMatcher(None, w, key, autojunk=False).ratio() for w in windows)
+        score = max(_against(key, w).ratio() for w in windows)
         if score > best_score:
             best, best_score = room, score
     return best if best_score >= 0.8 else None

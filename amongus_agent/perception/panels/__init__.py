@@ -28,7 +28,7 @@ from . import (
     steering,
     swipe,
 )
-from .common import PanelState, Work, working
+from .common import WORK_H, PanelState, Work, working
 from .gate import passes, thumbnail_hsv
 
 Reader = Callable[[Work], PanelState | None]
@@ -99,20 +99,23 @@ def read_panel(image: np.ndarray, only: str | None = None) -> PanelState | None:
     return None
 
 
-def identify_panel(image: np.ndarray) -> str | None:
+def identify_panel(image: np.ndarray, screen_h: int | None = None) -> str | None:
     """Name of the open task panel (e.g. "Unlock Manifolds"), or None.
 
     Cheap first: a thumbnail's colour fractions rule out the panels that cannot be there
-    (`gate.py`); only the rest run their recogniser.
+    (`gate.py`); only the rest run their recogniser. `screen_h`: when `image` is a cut-out of a
+    bigger frame around the panel (the HUD reader passes the part the close button marks), the
+    frame's height, so the recognisers see the panel at the scale they would in the whole frame.
     """
     if image is None or image.ndim != 3 or min(image.shape[:2]) < 40:
         raise ValueError("expected a BGR image of at least 40x40 pixels")
     thumb = thumbnail_hsv(image)
     work = None
+    max_h = WORK_H if screen_h is None else WORK_H * image.shape[0] / screen_h
     for name, reader in all_readers():
         if not passes(name, thumb):
             continue
-        work = work or working(image)
+        work = work or working(image, max_h)
         state = reader(work)
         if state is not None:
             return state.name

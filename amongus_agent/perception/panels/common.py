@@ -65,12 +65,19 @@ def working(image: np.ndarray, max_h: int = WORK_H) -> Work:
 
 def hsv_mask(work: Work, h: tuple[int, int] | None = None, s: tuple[int, int] = (0, 255),
              v: tuple[int, int] = (0, 255)) -> np.ndarray:
-    """uint8 0/1 mask of pixels inside the ranges (hue in OpenCV's 0..179; a wrapping range if h0 > h1)."""
-    hh, ss, vv = work.hsv[..., 0], work.hsv[..., 1], work.hsv[..., 2]
-    m = (ss >= s[0]) & (ss <= s[1]) & (vv >= v[0]) & (vv <= v[1])
-    if h is not None:
-        m &= ((hh >= h[0]) & (hh <= h[1])) if h[0] <= h[1] else ((hh >= h[0]) | (hh <= h[1]))
-    return m.astype(np.uint8)
+    """uint8 0/1 mask of pixels inside the ranges (hue in OpenCV's 0..179; a wrapping range if h0 > h1).
+
+    One `cv2.inRange` pass over the HSV copy (bounds inclusive, as the ranges are meant): every
+    recogniser calls this several times a frame, so it must not cost a numpy pass per bound.
+    """
+    if h is None or h[0] <= h[1]:
+        lo_h, hi_h = (0, 255) if h is None else h
+        m = cv2.inRange(work.hsv, (lo_h, s[0], v[0]), (hi_h, s[1], v[1]))
+    else:  # hue wraps round red: h0..179 or 0..h1
+        m = cv2.bitwise_or(cv2.inRange(work.hsv, (h[0], s[0], v[0]), (255, s[1], v[1])),
+                           cv2.inRange(work.hsv, (0, s[0], v[0]), (h[1], s[1], v[1])))
+    m &= 1
+    return m
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,26 @@ GATES: dict[str, list[tuple[tuple[int, int] | None, tuple[int, int], tuple[int, 
 }
 
 
+def _dark_square(hsv: np.ndarray) -> bool:
+    """A near-black, nearly square patch of at least ~1% of the frame (Start Reactor's screen): dark
+    pixels alone are common (the void around the map), a square of them is not. Looser than the
+    recogniser's own test (2% of the frame, aspect 0.85..1.18, fill 0.6) so it only skips frames
+    the recogniser would reject."""
+    dark = cv2.inRange(hsv, (0, 0, 0), (255, 255, 22))
+    _, _, st, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    st = st[1:]
+    least = 0.01 * hsv.shape[0] * hsv.shape[1]
+    w, h, area = st[:, 2], st[:, 3], st[:, 4]
+    return bool(np.any((area >= least) & (w <= 1.4 * h) & (h <= 1.4 * w) & (area >= 0.45 * w * h)))
+
+
+# name -> a test of the thumbnail's shapes, after the colour fractions
+SHAPE_GATES = {"Start Reactor": _dark_square}
+
+
 def passes(name: str, hsv: np.ndarray) -> bool:
     tests = GATES.get(name)
-    return tests is None or all(frac(hsv, h, s, v) >= least for h, s, v, least in tests)
+    if tests is not None and not all(frac(hsv, h, s, v) >= least for h, s, v, least in tests):
+        return False
+    shape = SHAPE_GATES.get(name)
+    return shape is None or shape(hsv)
