@@ -8,6 +8,7 @@ scripts can read it without parsing the human view.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -60,6 +61,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _finite(value: float | None) -> float | None:
+    """Typer's ranges let NaN through (every comparison with it is false): numbers must be finite."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter("must be a finite number")
+    return value
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -86,7 +94,7 @@ def _load(map_name: str):
 def map_show(
     map_name: MapOption = "skeld",
     out_file: Annotated[Path, typer.Option("--out", "-o", help="PNG file to write.")] = Path("map.png"),
-    scale: Annotated[float, typer.Option(help="Pixels per world unit.", min=5, max=200)] = 40.0,
+    scale: Annotated[float, typer.Option(help="Pixels per world unit.", min=5, max=200, callback=_finite)] = 40.0,
     no_graph: Annotated[bool, typer.Option("--no-graph", help="Leave out the walked graph's edges.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of text.")] = False,
 ) -> None:
@@ -235,7 +243,7 @@ def simulate_cmd(
     persona: Annotated[Path | None, typer.Option(help="Persona JSON (name, background, tone, catchphrases).")] = None,
     speed: Annotated[
         float | None, typer.Option(help="Game seconds per wall second (default: as fast as possible; 1 in realtime).",
-                                   min=0)
+                                   min=0, max=100_000, callback=_finite)
     ] = None,
     feeds: Annotated[
         list[str] | None,
@@ -246,12 +254,14 @@ def simulate_cmd(
     ] = None,
     feed_gap: Annotated[
         float | None, typer.Option(help="Wall seconds between narrated lines; critical and high events never wait "
-                                   "(default 2.5 with openllmvtuber, else 0).", min=0)
+                                   "(default 2.5 with openllmvtuber, else 0).", min=0, max=600,
+                                   callback=_finite)
     ] = None,
     narrate: Annotated[str, typer.Option(help="Commentary lines: template (offline) or llm (the --model server).")
                        ] = "template",
     neuro_timeout: Annotated[
-        float, typer.Option(help="Wall seconds to wait for the Neuro API's vote before voting alone.", min=0)
+        float, typer.Option(help="Wall seconds to wait for the Neuro API's vote before voting alone.", min=0,
+                            max=600, callback=_finite)
     ] = 5.0,
     feed_token: Annotated[
         str | None, typer.Option(help="Token every ws feed client must give (or AMONGUS_FEED_TOKEN; default: a "
@@ -699,7 +709,8 @@ def read_hud_cmd(
 @app.command("prompt")
 def prompt_cmd(
     seed: Annotated[int, typer.Option(help="Game seed.")] = 1,
-    at: Annotated[float, typer.Option("--at", help="Game second at which to show the prompt.", min=0)] = 30.0,
+    at: Annotated[float, typer.Option("--at", help="Game second at which to show the prompt.", min=0, max=86_400,
+                                       callback=_finite)] = 30.0,
     seat: Annotated[int | None, typer.Option(help="Player id whose prompt to show (default: an agent seat).")] = None,
     role: Annotated[str, typer.Option(help="Role of the agent seat when --seat is not given.")] = "random",
     settings_set: Annotated[list[str] | None, typer.Option("--set", help="Override a game setting.")] = None,
@@ -748,8 +759,10 @@ def sim_server_cmd(
     seed: Annotated[int, typer.Option(help="Game seed.")] = 1,
     agents: Annotated[int, typer.Option(help="Seats served to bridge clients; bots play the rest.", min=1)] = 1,
     role: Annotated[str, typer.Option(help="Role of the served seats: crewmate, impostor or random.")] = "random",
-    speed: Annotated[float, typer.Option(help="Game seconds per wall second.", min=0.1)] = 1.0,
-    wait: Annotated[float, typer.Option(help="Seconds to wait for clients before starting.", min=0)] = 30.0,
+    speed: Annotated[float, typer.Option(help="Game seconds per wall second.", min=0.1, max=100_000,
+                                                 callback=_finite)] = 1.0,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for clients before starting.", min=0, max=86_400,
+                                                callback=_finite)] = 30.0,
     token: Annotated[str | None, typer.Option(
         help="Clients must send this token in their join (or AMONGUS_BRIDGE_TOKEN); one is made up and printed "
              "when listening beyond localhost without one.")] = None,
@@ -864,10 +877,12 @@ def play_cmd(
         typer.Option("--feed", help="Narrate the live game (repeatable): ws[:HOST:PORT], neuro[:URL], "
                      "openllmvtuber[:URL], jsonl:FILE (- for stdout)."),
     ] = None,
-    feed_gap: Annotated[float | None, typer.Option(help="Wall seconds between narrated lines.", min=0)] = None,
+    feed_gap: Annotated[float | None, typer.Option(help="Wall seconds between narrated lines.", min=0, max=600,
+                                                                 callback=_finite)] = None,
     narrate: Annotated[str, typer.Option(help="Commentary lines: template (offline) or llm.")] = "template",
     neuro_timeout: Annotated[
-        float, typer.Option(help="Wall seconds to wait for the Neuro API's vote before voting alone.", min=0)
+        float, typer.Option(help="Wall seconds to wait for the Neuro API's vote before voting alone.", min=0,
+                            max=600, callback=_finite)
     ] = 5.0,
     feed_token: Annotated[str | None, typer.Option(help="Token ws feed clients must give (or AMONGUS_FEED_TOKEN).")
                           ] = None,

@@ -196,3 +196,13 @@ def test_feed_tail_prints_a_hostile_message_instead_of_dying():
     deep = "[" * 100_000 + "]" * 100_000
     for message in (deep, '{"kind": ' + deep + "}", '{"game_t": 1e999, "text": "x"}', b"\xff\xfe"):
         _print_feed_event(message, {})
+
+
+@pytest.mark.parametrize("args", [("simulate", "--speed", "nan"), ("simulate", "--speed", "inf"),
+                                  ("sim-server", "--wait", "nan"), ("sim-server", "--speed", "1e999"),
+                                  ("simulate", "--feed-gap", "nan"), ("prompt", "--at", "inf")])
+def test_numbers_must_be_finite(args):
+    """Click's ranges let NaN through (no comparison with it is true): every float option refuses it."""
+    proc = cli(*args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-1500:]
+    assert args[1] in proc.stderr and ("finite" in proc.stderr or "less than or equal" in proc.stderr), proc.stderr
