@@ -50,8 +50,13 @@ def _panel_box(w: int, h: int, aspect: float) -> tuple[Box, float]:
     return (x0, y0, x0 + pw, y0 + ph), ph / 670
 
 
-def render_o2_filter(w: int = 1920, h: int = 1080, seed: int = 0, leaves: int = 6) -> Rendered:
-    """Clean O2 Filter: leaves on a pale glass; each is dragged into the dark intake on the left."""
+def render_o2_filter(w: int = 1920, h: int = 1080, seed: int = 0, leaves: int = 6,
+                     at: list[tuple[int, int]] | None = None) -> Rendered:
+    """Clean O2 Filter: leaves on a pale glass; each is dragged into the dark intake on the left.
+
+    `at` places the leaves (image pixels) instead of scattering `leaves` of them: a stand-in that
+    moves or removes leaves redraws the panel with it.
+    """
     rng = random.Random(seed)
     img = _scene(w, h, seed)
     box, u = _panel_box(w, h, 1.0)
@@ -62,21 +67,25 @@ def render_o2_filter(w: int = 1920, h: int = 1080, seed: int = 0, leaves: int = 
     for i in range(4):  # grate bars
         yy = intake[1] + round((i + 1) * (intake[3] - intake[1]) / 5)
         cv2.line(img, (intake[0], yy), (intake[2], yy), (90, 90, 90), max(1, round(4 * u)))
-    centres = []
-    while len(centres) < leaves:
+    centres = list(at) if at is not None else []
+    while at is None and len(centres) < leaves:
         c = (rng.randint(x0 + round(200 * u), x1 - round(70 * u)), rng.randint(y0 + round(70 * u), y1 - round(70 * u)))
         if all(math.dist(c, d) > 95 * u for d in centres):
             centres.append(c)
     for i, c in enumerate(centres):
-        colour = [(40, 120, 160), (50, 150, 90), (30, 90, 150)][i % 3]
-        ang = rng.randint(0, 179)
+        colour = [(40, 120, 160), (50, 150, 90), (30, 90, 150)][(c[0] + c[1]) % 3 if at is not None else i % 3]
+        ang = (c[0] * 7 + c[1] * 13) % 180 if at is not None else rng.randint(0, 179)
         cv2.ellipse(img, c, (round(42 * u), round(20 * u)), ang, 0, 360, colour, -1)
         cv2.ellipse(img, c, (round(42 * u), round(20 * u)), ang, 0, 360, (20, 40, 40), max(1, round(3 * u)))
     return Rendered(img, box, {"leaves": centres, "intake": intake})
 
 
-def render_asteroids(w: int = 1920, h: int = 1080, seed: int = 0, count: int = 4, destroyed: int = 0) -> Rendered:
-    """Clear Asteroids: black space behind a green targeting overlay; rocks to click."""
+def render_asteroids(w: int = 1920, h: int = 1080, seed: int = 0, count: int = 4, destroyed: int = 0,
+                     at: list[tuple[int, int]] | None = None) -> Rendered:
+    """Clear Asteroids: black space behind a green targeting overlay; rocks to click.
+
+    `at` places the rocks (image pixels, inside the panel) instead of scattering `count` of them.
+    """
     rng = random.Random(seed)
     img = _scene(w, h, seed)
     box, u = _panel_box(w, h, 1.0)
@@ -89,13 +98,13 @@ def render_asteroids(w: int = 1920, h: int = 1080, seed: int = 0, count: int = 4
     cv2.line(img, (cx, y0 + round(20 * u)), (cx, y1 - round(20 * u)), g, max(1, round(2 * u)))
     cv2.putText(img, f"DESTROYED: {destroyed}", (x0 + round(30 * u), y1 - round(30 * u)), cv2.FONT_HERSHEY_SIMPLEX,
                 0.9 * u, g, max(1, round(2 * u)))
-    rocks = []
-    while len(rocks) < count:
+    rocks = list(at) if at is not None else []
+    while at is None and len(rocks) < count:
         c = (rng.randint(x0 + round(80 * u), x1 - round(80 * u)), rng.randint(y0 + round(80 * u), y1 - round(110 * u)))
         if all(math.dist(c, d) > 110 * u for d in rocks):
             rocks.append(c)
     for c in rocks:
-        r = round(rng.randint(32, 44) * u)
+        r = round((32 + (c[0] * 3 + c[1]) % 13 if at is not None else rng.randint(32, 44)) * u)
         pts = [(c[0] + round(r * (0.8 + 0.2 * math.sin(3 * a)) * math.cos(a)),
                 c[1] + round(r * (0.8 + 0.2 * math.cos(2 * a)) * math.sin(a))) for a in np.linspace(0, 2 * math.pi, 12)]
         cv2.fillPoly(img, [np.array(pts, np.int32)], (90, 105, 120))
