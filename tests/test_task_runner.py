@@ -156,13 +156,13 @@ class SpinningDistributor(FakeGame):
     a loaded machine); a click stops ring i when its notch is within `accept_deg` of the connector.
     """
 
-    def __init__(self, image, speeds, look_s=0.0, accept_deg=20.0) -> None:
+    def __init__(self, image, speeds, look_s=0.0, accept_deg=20.0, shown_late_s=0.0) -> None:
         from amongus_agent.perception.panels import read_panel
 
         super().__init__(image)
         st = read_panel(image)
         self.base, self.st, self.speeds = image, st, speeds
-        self.look_s, self.accept_deg = look_s, accept_deg
+        self.look_s, self.accept_deg, self.shown_late_s = look_s, accept_deg, shown_late_s
         self.stopped: dict[int, float] = {}
         self.presses: list[tuple[int, float]] = []
 
@@ -187,7 +187,7 @@ class SpinningDistributor(FakeGame):
         return img
 
     def grab(self) -> Frame:
-        t = self.t
+        t = self.t - self.shown_late_s  # the screen shows the game as it was a moment ago
         self.t += self.look_s
         img = self.render(t)
         return Frame(img, Region(0, 0, img.shape[1], img.shape[0]))
@@ -218,6 +218,19 @@ def test_calibrate_distributor_times_each_press_to_the_turning_ring(look_s):
     assert sorted(game.stopped) == [0, 1, 2], (game.presses, result)
     assert all(abs(a) <= 12 for _, a in game.presses), game.presses
     assert not backend._mouse_held
+
+
+def test_calibrate_distributor_learns_how_late_its_presses_land():
+    """The screen shows the rings 0.12 s late: the first press lands late, the stopped ring shows by how
+    much, and the next presses come that much earlier."""
+    game = SpinningDistributor(load("task_calibrate_distributor.png"), speeds=[90.0, 90.0, 90.0], look_s=0.03,
+                               shown_late_s=0.12)
+    game.react = lambda kind, x, y: game.press(x, y)
+    backend = ReactingDry(game)
+    run_task(game.grab, backend, clock=game.clock, sleep=game.sleep, budget_s=60, peek=game.peek)
+    assert sorted(game.stopped) == [0, 1, 2], game.presses
+    first, *rest = [a for _, a in game.presses]
+    assert first > 6 and all(abs(a) < 4 for a in rest), game.presses
 
 
 def test_calibrate_distributor_presses_again_when_a_press_missed():

@@ -191,7 +191,7 @@ class _Run:
         The notch's angle and the ring's speed come from timed looks at the ring alone (cheap); the moment
         is computed from when each look was captured, not from when it was read, so a slow look on a
         loaded machine costs accuracy only through the speed estimate. `samples` (time, unwrapped angle)
-        carries over between tries: the ring's speed does not change when a press misses.
+        are the looks so far; the caller decides whether they carry over to the next pass.
         """
         tol = self.rules.t("align_tolerance_deg", 20.0)
         lead = self.rules.t("press_lead_s", 0.02) + self.press_lag
@@ -220,7 +220,7 @@ class _Run:
                 continue
             to_go = (-a_now) % 360 if w > 0 else a_now % 360
             eta = to_go / abs(w)
-            if eta <= max(0.25, 3 * loop):  # the next look might come too late: commit to this pass
+            if eta <= max(0.25, 3 * loop) + max(0.0, lead):  # the next look might come too late: commit to this pass
                 if now + eta > end:
                     return False
                 self.sleep(max(0.0, eta - lead))
@@ -250,7 +250,7 @@ class _Run:
             prev = (t, a)
         return (False if seen else None), None
 
-    def _press_when_aligned(self, wait: WaitUntil, click: Click, frame: Frame, state: PanelState) -> None:
+    def press_when_aligned(self, wait: WaitUntil, click: Click, frame: Frame, state: PanelState) -> None:
         """Press ring i's button at the moment its notch meets the connector, check the ring stopped, and
         press again on a later pass when it did not, while the wait's time lasts."""
         i = int(wait.until.split(":", 1)[1])
@@ -399,7 +399,7 @@ def run_task(grab: Grab, backend: InputBackend, *, expect: str | None = None,
                 if k + 1 < len(steps) and _timed_click(step, steps[k + 1]):
                     run.check_budget(step.op)
                     run.sent.append(step)
-                    run._press_when_aligned(step, steps[k + 1], frame, state)
+                    run.press_when_aligned(step, steps[k + 1], frame, state)
                     looked = None
                     continue
                 looked = run.do(step, frame, state)
