@@ -2,10 +2,13 @@
 
 The stand-in (this file run as a script) shows a real Skeld screenshot at 1280x720 and reacts the
 way the panel does: a pressed manifold cell lights and a wrong one resets the panel, a clicked red
-hexagon turns white, a flipped switch lights its lamp, Start Reactor flashes its sequence and takes
-it back on the keypad, the card reader takes a swipe only inside the game's time window, and a
-finished panel closes (the walking screen is shown). It writes what it received to a JSON file.
-Its geometry comes from the ground truth read off the screenshots (as in test_task_panels.py).
+hexagon turns white, a click on a light switch toggles its lever and lamp (a wrong click darkens a
+lamp), Start Reactor flashes its sequence and takes it back on the keypad, the card reader takes a
+swipe only inside the game's time window, Calibrate Distributor's rings turn and stop when pressed
+at the connector, and a finished panel closes (the walking screen is shown). It writes what it
+received to a JSON file. Its geometry comes from the ground truth read off the screenshots (as in
+test_task_panels.py). The imitated panels (no real screenshot yet) have their stand-in in
+tests/standin_imitations.py.
 """
 
 from __future__ import annotations
