@@ -33,7 +33,11 @@ MODES = {
     "align": "Align Engine Output", "chart": "Chart Course", "garbage": "Empty Garbage", "fuel": "Fuel Engines",
     "meltdown": "Reactor Meltdown", "sample": "Inspect Sample", "swipe": "Swipe Card", "reactor": "Start Reactor",
     "wiring": "Fix Wiring", "distributor": "Calibrate Distributor",
+    # imitations (tests/standin_imitations.py): no real screenshot of these panels yet
+    "o2filter": "Clean O2 Filter", "asteroids": "Clear Asteroids", "keypad": "O2 Keypad", "comms": "Comms Dial",
+    "scan": "Submit Scan", "fuelengine": "Fuel Engines",
 }
+IMITATED = {"o2filter", "asteroids", "keypad", "comms", "scan", "fuelengine"}
 
 
 def _xvfb() -> tuple[subprocess.Popen, str]:
@@ -75,6 +79,7 @@ def main() -> None:
     args = ap.parse_args()
     if not SKELD.is_dir():
         sys.exit(f"{SKELD}: the shared real screenshots are needed")
+    load_start = os.getloadavg()
     xvfb, display = _xvfb()
     os.environ["DISPLAY"] = display
     from amongus_agent.act.input.mouse import MouseBackend
@@ -88,7 +93,7 @@ def main() -> None:
         with ScreenCapture() as cap, MouseBackend() as mouse:
             for mode in args.only or MODES:
                 panel = MODES[mode]
-                oks, secs, reasons = 0, [], {}
+                oks, secs, reasons, presses = 0, [], {}, []
                 for seed in range(args.runs):
                     out = tmp / f"{mode}-{seed}.json"
                     out.unlink(missing_ok=True)
@@ -102,7 +107,9 @@ def main() -> None:
                         result = run_task(cap.grab, mouse, expect=panel, budget_s=90, peek=cap.grab_part)
                         secs.append(time.monotonic() - t)
                         time.sleep(0.3)
-                        done = json.loads(out.read_text()).get("done", False) if out.exists() else False
+                        record = json.loads(out.read_text()) if out.exists() else {}
+                        done = record.get("done", False)
+                        presses += [p[1] for p in record.get("presses", [])]  # Calibrate Distributor: notch angle at each press
                         if result.ok and done:
                             oks += 1
                         else:
@@ -111,13 +118,18 @@ def main() -> None:
                     finally:
                         win.terminate()
                         win.wait(timeout=10)
-                flows[panel] = {"runs": args.runs, "ok": oks, "rate": round(oks / args.runs, 3),
-                                "median_s": round(statistics.median(secs), 2), "reasons": reasons}
+                key = panel + (" (imitation)" if mode in IMITATED else "")
+                flows[key] = {"runs": args.runs, "ok": oks, "rate": round(oks / args.runs, 3),
+                              "median_s": round(statistics.median(secs), 2), "reasons": reasons}
+                if presses:
+                    flows[key]["press_deg"] = [round(a, 1) for a in presses]
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
-    print(json.dumps({"flows": flows, "identify_ms": _identify_ms()}, indent=1))
+    load = {"start": [round(x, 2) for x in load_start], "end": [round(x, 2) for x in os.getloadavg()]}
+    print(json.dumps({"load_avg_1_5_15": load, "cpus": os.cpu_count(), "flows": flows,
+                      "identify_ms": _identify_ms() if not args.only else {}}, indent=1))
 
 
 if __name__ == "__main__":

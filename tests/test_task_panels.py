@@ -244,9 +244,13 @@ def test_stabilize_steering_drags_the_reticle_to_the_centre():
 
 
 def test_fix_lights_flips_the_switches_whose_lamp_is_dark():
+    # Looked at zoomed: lamps 1-2 bright green, 3-5 dark green; levers 1-4 point up, lever 5 down. The game
+    # picks each switch's right position at random and lights the lamp when it is there, so the dark
+    # lamps decide: switches 3 and 4 must be flipped although they are up, and no lit one may be touched.
     switch_x = [730 * D, 862 * D, 995 * D]  # switches 3, 4, 5: their lamps are dark
     for label, st, steps in planned("sabotage_fix_lights.png", "Fix Lights"):
-        assert st.info["lit"] == [True, True, False, False, False]
+        assert st.info["lit"] == [True, True, False, False, False], label
+        assert st.info["up"] == [True, True, True, True, False], label
         assert len(steps) == 3
         for s, x in zip(steps, switch_x, strict=True):
             assert abs(s.at[0] - x) < 40 and 545 * D < s.at[1] < 655 * D, (label, s)

@@ -121,8 +121,9 @@ def _o2_filter(s: PanelState, r: Rules) -> list[Step]:
 
 def _asteroids(s: PanelState, r: Rules) -> list[Step]:
     if not s.points["rocks"]:
-        return [WaitUntil(until="ready", seconds=3.0)]  # the next rock drifts in
-    return [Click(at=p) for p in s.points["rocks"]]
+        return [WaitUntil(until="ready", seconds=r.t("next_rock_s", 3.0))]  # the next rock drifts in
+    # rocks fly: click only the first few of a look, then look again where they have gone
+    return [Click(at=p) for p in s.points["rocks"][: int(r.t("clicks_per_look", 2))]]
 
 
 def _keypad(s: PanelState, r: Rules) -> list[Step]:

@@ -51,6 +51,7 @@ class _Run:
         self.clock, self.sleep = clock, sleep
         self.deadline = clock() + rules.budget_s
         self.sent: list[Step] = []
+        self.press_lag = 0.0  # how late a timed press lands, learnt from where the last calibrated ring stopped
 
     # ---- time
     def left(self) -> float:
@@ -112,7 +113,9 @@ class _Run:
                 b.mouse_up()
         elif isinstance(step, WaitUntil):
             if step.until.startswith("aligned:"):
-                got = self._wait_aligned(int(step.until.split(":", 1)[1]), step.seconds, state)
+                ring = self._ring_box(int(step.until.split(":", 1)[1]), frame, state)
+                end = self.clock() + min(step.seconds, max(0.0, self.left()))
+                got = self.grab() if self._await_notch(ring, end, []) else None
             else:
                 got = self.wait_until(step.until, step.seconds, state)
             if got is None:
@@ -153,39 +156,135 @@ class _Run:
         finally:
             b.mouse_up()
 
-    def _wait_aligned(self, i: int, seconds: float, state: PanelState) -> Frame | None:
-        """Calibrate Distributor: return at the moment ring i's notch reaches the connector.
+    # ---- Calibrate Distributor: a press timed to a turning ring
+    def _ring_box(self, i: int, frame: Frame, state: PanelState) -> tuple[tuple[int, int, int, int], tuple[float, float], float]:
+        """The square of ring i (frame pixels), the ring's centre in that square, and its radius."""
+        rings, radii = state.points.get("rings", []), state.info.get("ring_radius", [])
+        if i >= len(rings) or i >= len(radii):
+            raise GiveUp(f"ring {i + 1} of the {state.name} panel was not seen")
+        (cx, cy), r = rings[i], float(radii[i])
+        m = round(1.1 * r)
+        h, w = frame.image.shape[:2]
+        box = (max(0, cx - m), max(0, cy - m), min(w, cx + m), min(h, cy + m))
+        return box, (cx - box[0], cy - box[1]), r
 
-        Two looks give the ring's speed; the flow then sleeps until the predicted moment instead of
-        pressing when it last saw the notch there (a look takes a while: the ring moves on).
+    def _notch_now(self, ring: tuple) -> tuple[float, float | None]:
+        """One cheap look at a ring: (the moment it was captured, the notch angle or None)."""
+        box, centre, r = ring
+        t0 = self.clock()
+        img = self._look(box)
+        t1 = self.clock()
+        return (t0 + t1) / 2, _distributor.notch_in(img, centre, r)
+
+    def _ring_speed(self, samples: list[tuple[float, float]]) -> float | None:
+        """Degrees per second (counter-clockwise positive) from timed looks: the median of pairwise slopes,
+        so one misread look or one late capture does not throw the estimate."""
+        if len(samples) < 3 or samples[-1][0] - samples[0][0] < self.rules.t("speed_span_s", 0.25):
+            return None
+        slopes = [(a2 - a1) / (t2 - t1) for k, (t1, a1) in enumerate(samples) for t2, a2 in samples[k + 1 :]
+                  if t2 - t1 > 0.02]
+        return float(np.median(slopes)) if slopes else None
+
+    def _await_notch(self, ring: tuple, end: float, samples: list[tuple[float, float]]) -> bool:
+        """Sleep until the notch of `ring` is predicted at the connector (angle 0); False when `end` comes first.
+
+        The notch's angle and the ring's speed come from timed looks at the ring alone (cheap); the moment
+        is computed from when each look was captured, not from when it was read, so a slow look on a
+        loaded machine costs accuracy only through the speed estimate. `samples` (time, unwrapped angle)
+        are the looks so far; the caller decides whether they carry over to the next pass.
         """
         tol = self.rules.t("align_tolerance_deg", 20.0)
-        end = self.clock() + min(seconds, max(0.0, self.left()))
-        prev: tuple[float, float] | None = None
+        lead = self.rules.t("press_lead_s", 0.02) + self.press_lag
+        loop = 0.05
         while self.clock() < end:
-            t = self.clock()
-            frame = self.grab()
-            cur = read_panel(frame.image, only=state.name)
-            a = cur.info["notch_deg"][i] if cur is not None and cur.name == _distributor.NAME else None
+            started = self.clock()
+            t, a = self._notch_now(ring)
             if a is None:
-                prev = None
+                self.pause(0.03)
+                continue
+            if samples:
+                a = samples[-1][1] + ((a - samples[-1][1] + 180) % 360 - 180)  # unwrap: looks are < half a turn apart
+            samples.append((t, a))
+            del samples[:-10]
+            w = self._ring_speed(samples)
+            loop = 0.7 * loop + 0.3 * (self.clock() - started)
+            if w is None:
+                self.pause(0.03)
+                continue
+            now = self.clock()
+            a_now = samples[-1][1] + w * (now - t)
+            if abs(w) < self.rules.t("still_deg_s", 5.0):
+                if abs((a_now + 180) % 360 - 180) <= tol:
+                    return True  # a ring standing still at the connector
                 self.pause(0.05)
                 continue
-            if prev is not None and t > prev[0]:
-                da = (a - prev[1] + 180) % 360 - 180
-                w = da / (t - prev[0])  # degrees per second, counter-clockwise positive
-                if abs(w) < 5:
-                    if abs((a + 180) % 360 - 180) <= tol:
-                        return frame  # a ring standing still at the connector
-                else:
-                    to_go = (-a) % 360 if w > 0 else a % 360  # degrees until the notch is at 0
-                    hit = t + to_go / abs(w)
-                    if hit - self.clock() < 0.8:
-                        self.sleep(max(0.0, hit - self.clock() - 0.03))
-                        return frame
+            to_go = (-a_now) % 360 if w > 0 else a_now % 360
+            eta = to_go / abs(w)
+            if eta <= max(0.25, 3 * loop) + max(0.0, lead):  # the next look might come too late: commit to this pass
+                if now + eta > end:
+                    return False
+                self.sleep(max(0.0, eta - lead))
+                return True
+            self.pause(min(0.05, eta / 4))
+        return False
+
+    def _ring_stopped(self, ring: tuple, speed: float) -> tuple[bool | None, float | None]:
+        """After a press: has the ring stopped turning (the game stops a calibrated ring)? None: not seen.
+        Also the notch's angle where it stopped.
+
+        A few looks a moment apart: the game may show the press a frame or two late, so the first pair
+        can still show the ring moving; two looks in a row at the same angle say it stopped.
+        """
+        gap = self.rules.t("verify_gap_s", 0.12)
+        looks = int(self.rules.t("verify_looks", 5))
+        prev: tuple[float, float | None] | None = None
+        seen = False
+        for _ in range(looks):
+            self.pause(gap)
+            t, a = self._notch_now(ring)
+            if a is not None and prev is not None and prev[1] is not None and t > prev[0]:
+                seen = True
+                moved = abs((a - prev[1] + 180) % 360 - 180)
+                if moved < max(1.5, 0.3 * abs(speed) * (t - prev[0])):
+                    return True, a
             prev = (t, a)
-            self.pause(0.05)
-        return None
+        return (False if seen else None), None
+
+    def press_when_aligned(self, wait: WaitUntil, click: Click, frame: Frame, state: PanelState) -> None:
+        """Press ring i's button at the moment its notch meets the connector, check the ring stopped, and
+        press again on a later pass when it did not, while the wait's time lasts."""
+        i = int(wait.until.split(":", 1)[1])
+        ring = self._ring_box(i, frame, state)
+        start = self.clock()
+        end = start + min(wait.seconds, max(0.0, self.left()))
+        samples: list[tuple[float, float]] = []
+        presses = 0
+        while True:
+            self.check_budget(f"timing ring {i + 1}")
+            if not self._await_notch(ring, end, samples):
+                spent = self.clock() - start
+                if not samples:
+                    raise GiveUp(f"ring {i + 1}'s notch was not seen for {spent:.1f} s")
+                raise GiveUp(f"ring {i + 1} was pressed {presses} times in {spent:.1f} s and never stopped"
+                             if presses else f"ring {i + 1}'s notch never reached the connector in {spent:.1f} s")
+            self.sent.append(click)
+            self.backend.click(*frame.to_screen(*click.at))
+            presses += 1
+            speed = self._ring_speed(samples) or 0.0
+            if abs(speed) < self.rules.t("still_deg_s", 5.0):
+                return  # a still ring: nothing to watch stop; the panel's read after the steps confirms
+            stopped, at = self._ring_stopped(ring, speed)
+            if stopped and at is not None:
+                # where the ring stopped says how late the press landed (capture, display and input lag of
+                # this machine and game): press that much earlier for the next ring
+                late = ((at + 180) % 360 - 180) / speed
+                self.press_lag = min(0.5, max(-0.2, self.press_lag + late))
+                log.info("%s: ring %d stopped at %.1f deg; presses land %.3f s late", state.name, i + 1, at,
+                         self.press_lag)
+            if stopped is not False:
+                return
+            log.info("%s: ring %d still turns after press %d; waiting for the next pass", state.name, i + 1, presses)
+            samples.clear()  # fresh looks: the ring may have jumped while pressed
 
     def _look(self, box: tuple[int, int, int, int]) -> np.ndarray:
         if self.peek is not None:
@@ -243,10 +342,15 @@ class _Run:
         return True
 
 
+def _timed_click(step: Step, nxt: Step) -> bool:
+    """A wait for a moving part to line up followed by a click: one timed press (Calibrate Distributor)."""
+    return isinstance(step, WaitUntil) and step.until.startswith("aligned:") and isinstance(nxt, Click)
+
+
 def _signature(state: PanelState) -> tuple:
     """What the panel shows, coarsely: a change means the last steps made progress."""
     return (state.state, repr(sorted((k, v) for k, v in state.info.items()
-                                     if k in ("round", "lit", "done", "pressed", "progress"))),
+                                     if k in ("round", "lit", "up", "done", "pressed", "progress"))),
             len(state.points.get("red", [])), len(state.points.get("off", [])))
 
 
@@ -278,13 +382,26 @@ def run_task(grab: Grab, backend: InputBackend, *, expect: str | None = None,
             except NoPlan as exc:
                 raise GiveUp(str(exc)) from None
             if not steps:
-                if state.state == "done":
+                if state.state == "done":  # the game closes a finished panel a moment later: let it
+                    for _ in range(3):
+                        run.pause(rules.settle_s)
+                        if read_panel(grab().image, only=state.name) is None:
+                            return TaskResult(True, state.name, "panel shows the task done; it closed", attempts,
+                                              run.sent)
                     return TaskResult(True, state.name, "panel shows the task done", attempts, run.sent)
                 raise GiveUp(f"nothing to do on the {state.name} panel in state {state.state!r}")
             attempts += 1
             before = _signature(state)
             looked, replanned = None, False
-            for step in steps:
+            for k, step in enumerate(steps):
+                if k and _timed_click(steps[k - 1], step):
+                    continue  # pressed with its wait
+                if k + 1 < len(steps) and _timed_click(step, steps[k + 1]):
+                    run.check_budget(step.op)
+                    run.sent.append(step)
+                    run.press_when_aligned(step, steps[k + 1], frame, state)
+                    looked = None
+                    continue
                 looked = run.do(step, frame, state)
                 if looked is not None:
                     frame = looked
@@ -301,6 +418,18 @@ def run_task(grab: Grab, backend: InputBackend, *, expect: str | None = None,
                 run.pause(rules.settle_s)
                 frame = grab()
                 new = read_panel(frame.image, only=state.name)
+            for _ in range(3 if rules.t("confirm_settled", 0.0) > 0 else 0):
+                # a toggling panel (Fix Lights): plan the rest from a settled picture, never from one the game
+                # has half redrawn, or a switch already flipped would be flipped back
+                if new is None or replanned or _signature(new) == before or run.left() <= rules.settle_s:
+                    break
+                run.pause(rules.settle_s)
+                frame = grab()
+                again = read_panel(frame.image, only=state.name)
+                settled = again is not None and _signature(again) == _signature(new)
+                new = again
+                if settled:
+                    break
             if new is None:  # closed, or a passing frame (a flash, an animation): look once more to be sure
                 run.pause(rules.settle_s)
                 frame = grab()

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .common import PanelState, Work, blobs, close, hsv_mask
+from .common import PanelState, Work, blobs, close, hsv_mask, working
 
 NAME = "Calibrate Distributor"
 HUES = {"yellow": ((18, 32), 120), "blue": ((104, 122), 120), "cyan": ((84, 98), 50)}  # hue, least saturation
@@ -25,9 +25,14 @@ def _ring(work: Work, hue: tuple[int, int], sat: int):
 
 def notch_angle(work: Work, ring) -> float | None:
     """Angle (degrees, 0 = right, counter-clockwise, screen y up) of the dark notch on a ring's band."""
-    cx, cy, r = ring.x + ring.w / 2, ring.y + ring.h / 2, (ring.w + ring.h) / 4
+    return _notch(work, ring.x + ring.w / 2, ring.y + ring.h / 2, (ring.w + ring.h) / 4)
+
+
+def _notch(work: Work, cx: float, cy: float, r: float) -> float | None:
     y0, y1 = max(0, int(cy - r)), min(work.h, int(cy + r))
     x0, x1 = max(0, int(cx - r)), min(work.w, int(cx + r))
+    if y1 - y0 < 4 or x1 - x0 < 4:
+        return None
     hsv = work.hsv[y0:y1, x0:x1]
     yy, xx = np.mgrid[y0:y1, x0:x1]
     d = np.hypot(xx - cx, yy - cy)
@@ -37,6 +42,19 @@ def notch_angle(work: Work, ring) -> float | None:
         return None
     b = max(parts, key=lambda b: b.area)
     return math.degrees(math.atan2(-(y0 + b.cy - cy), x0 + b.cx - cx))
+
+
+def notch_in(patch: np.ndarray, centre: tuple[float, float], radius: float) -> float | None:
+    """The notch angle of one ring seen in a small capture of it (`centre`, `radius` in the patch's pixels).
+
+    A flow timing a press polls this many times a second, so it reads only the ring's square (a
+    few thousand pixels) instead of the whole panel; a patch too small to hold the ring reads None.
+    """
+    if patch is None or patch.ndim != 3 or min(patch.shape[:2]) < 40:
+        return None
+    work = working(patch, max_h=160)
+    k = work.k
+    return _notch(work, centre[0] / k, centre[1] / k, radius / k)
 
 
 def read(work: Work) -> PanelState | None:
@@ -72,7 +90,8 @@ def read(work: Work) -> PanelState | None:
     box = work.up_box((order[0][1].x, order[0][1].y, int(order[0][1].x + 3.5 * D), order[-1][1].y + order[-1][1].h))
     return PanelState(NAME, "done" if all(done) else "ready", box,
                       points={"buttons": buttons, "rings": [work.up(r.cx, r.cy) for _, r in order]},
-                      info={"colors": [n for n, _ in order], "gauges": gauges, "done": done, "notch_deg": angles})
+                      info={"colors": [n for n, _ in order], "gauges": gauges, "done": done, "notch_deg": angles,
+                            "ring_radius": [round((r.w + r.h) / 4 * work.k, 1) for _, r in order]})
 
 
 def aligned(state: PanelState, index: int, tolerance_deg: float) -> bool:

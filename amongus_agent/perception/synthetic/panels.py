@@ -89,13 +89,23 @@ def o2_leaves(box: Box, u: float, rng: random.Random, leaves: int) -> list[tuple
     return centres
 
 
-def render_o2_filter(w: int = 1920, h: int = 1080, seed: int = 0, leaves: int = 6) -> Rendered:
-    """Clean O2 Filter: leaves on a pale glass; each is dragged into the dark intake on the left."""
+def render_o2_filter(w: int = 1920, h: int = 1080, seed: int = 0, leaves: int = 6,
+                     at: list[tuple[int, int]] | None = None) -> Rendered:
+    """Clean O2 Filter: leaves on a pale glass; each is dragged into the dark intake on the left.
+
+    `at` places the leaves (image pixels) instead of scattering `leaves` of them: a stand-in that
+    moves or removes leaves redraws the panel with it.
+    """
     rng = random.Random(seed)
     img = _scene(w, h, seed)
     box, u = _panel_box(w, h, O2_ASPECT)
-    centres = o2_leaves(box, u, rng, leaves)
-    intake = draw_o2_filter(img, box, u, [(c, rng.randint(0, 179), i) for i, c in enumerate(centres)])
+    if at is None:
+        centres = o2_leaves(box, u, rng, leaves)
+        drawn = [(c, rng.randint(0, 179), i) for i, c in enumerate(centres)]
+    else:  # a leaf's look follows from where it is, so a redraw keeps every leaf as it was
+        centres = list(at)
+        drawn = [(c, (c[0] * 7 + c[1] * 13) % 180, (c[0] + c[1]) % 3) for c in centres]
+    intake = draw_o2_filter(img, box, u, drawn)
     return Rendered(img, box, {"leaves": centres, "intake": intake})
 
 
@@ -127,15 +137,24 @@ def asteroid_spot(box: Box, u: float, rng: random.Random, others: list[tuple[int
             return c
 
 
-def render_asteroids(w: int = 1920, h: int = 1080, seed: int = 0, count: int = 4, destroyed: int = 0) -> Rendered:
-    """Clear Asteroids: black space behind a green targeting overlay; rocks to click."""
+def render_asteroids(w: int = 1920, h: int = 1080, seed: int = 0, count: int = 4, destroyed: int = 0,
+                     at: list[tuple[int, int]] | None = None) -> Rendered:
+    """Clear Asteroids: black space behind a green targeting overlay; rocks to click.
+
+    `at` places the rocks (image pixels, inside the panel) instead of scattering `count` of them.
+    """
     rng = random.Random(seed)
     img = _scene(w, h, seed)
     box, u = _panel_box(w, h, ASTEROIDS_ASPECT)
-    rocks: list[tuple[int, int]] = []
-    while len(rocks) < count:
-        rocks.append(asteroid_spot(box, u, rng, rocks))
-    draw_asteroids(img, box, u, [(c, round(rng.randint(32, 44) * u)) for c in rocks], destroyed)
+    if at is None:
+        rocks: list[tuple[int, int]] = []
+        while len(rocks) < count:
+            rocks.append(asteroid_spot(box, u, rng, rocks))
+        drawn = [(c, round(rng.randint(32, 44) * u)) for c in rocks]
+    else:  # a rock's size follows from where it is, so a redraw keeps every rock as it was
+        rocks = list(at)
+        drawn = [(c, round((32 + (c[0] * 3 + c[1]) % 13) * u)) for c in rocks]
+    draw_asteroids(img, box, u, drawn, destroyed)
     return Rendered(img, box, {"rocks": rocks})
 
 
