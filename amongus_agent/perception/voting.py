@@ -173,7 +173,11 @@ def _icon_color(image: np.ndarray, plate: Box) -> tuple[str | None, float]:
     if region.size == 0 or ground.size == 0:
         return None, 0.0
     white = np.median(ground, axis=0).astype(np.float32)
-    black = np.percentile(region.reshape(-1, 3), 1, axis=0).astype(np.float32)
+    # black: the darkest pixels as a whole (the outline's core, crack lines), not each channel's
+    # darkest: a blue body is darker in red than the outline's blur, which tinted the stretch
+    px = region.reshape(-1, 3)
+    total = px.sum(axis=1)
+    black = np.median(px[total <= np.percentile(total, 1)], axis=0).astype(np.float32)
     if float((white - black).min()) < 60:
         return None, 0.0  # no contrast: not an icon on a plate
     reg = np.clip((region - black) * 255 / (white - black), 0, 255).astype(np.uint8)
@@ -194,7 +198,7 @@ def _icon_color(image: np.ndarray, plate: Box) -> tuple[str | None, float]:
     keep = (areas >= max(BODY_PART * areas.max(), 1))[labels]  # the body, also where a crack cuts it in parts
     if keep.sum() < 0.04 * h * h:
         return None, 0.0  # too little of the body shows
-    return vote_body_color(reg[keep], 60.0, min_lightness=MIN_LIGHTNESS)
+    return vote_body_color(reg[keep], 60.0, min_lightness=MIN_LIGHTNESS, weigh_margin=True)
 
 
 def _reporter(image: np.ndarray, plate: Box) -> bool:

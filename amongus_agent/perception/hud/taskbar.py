@@ -4,14 +4,22 @@ The bar is the one HUD element with a fixed, high-contrast look (a light grey-be
 dark green trough that fills with bright green), so it is found first and everything else on the
 left side of the HUD is measured from it: its height sets the scale, its left edge the margin of the
 task list. Nothing here assumes a screen size or a position.
+
+The frame's colour is also the HUD's colour reference: a capture path's tone curve or colour cast
+(stream encoders, colour profiles, night-light modes) moves it, and the curve that takes it back to
+the game's colour (`levels.power_lut`) is applied to the frame before anything else on the HUD is
+read, so the colour tests downstream see the game's levels. The green trough is tested after that
+correction: a cast of ten levels is as large as the trough's green excess.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
+from ..levels import power_lut
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive)
 
@@ -19,12 +27,17 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive)
 # channels sit a little above the red one, which keeps plain white and grey floors out
 _FRAME_LO = np.array([150, 150, 128], np.uint8)
 _FRAME_HI = np.array([220, 220, 205], np.uint8)
+FRAME_BGR = np.array([187, 187, 170], np.float64)  # the frame as the game draws it
+TROUGH_BGR = np.array([46, 64, 46], np.float64)  # the trough's unlit dark green
+_TROUGH_TOL = 20.0  # per channel, once the frame's levels are corrected (JPEG and blur move it this much)
 
 
 @dataclass(frozen=True, slots=True)
 class TaskBar:
     box: Box  # outer frame
     fill: float  # 0..1, share of the trough that is bright green
+    # the lookup table (cv2.LUT) taking this frame's levels back to the game's; None when they are the game's
+    lut: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def height(self) -> int:
@@ -69,6 +82,26 @@ def _fill(image: np.ndarray, box: Box) -> float | None:
     return float(np.clip(max(shares), 0.0, 1.0))
 
 
+def _trough_and_caption(bar: np.ndarray) -> bool:
+    """The trough in its game colour and the bar's caption ("TOTAL TASKS COMPLETED", white) on its left.
+
+    `bar` has been corrected with the levels fitted on the frame, so the trough's unlit part must
+    now show the game's dark green too: two reference colours agreeing is what tells the bar from
+    look-alikes that a capture's changed levels bring into the frame's colour range (Swipe Card's
+    display: a grey frame around a blue-green screen with pale green letters).
+    """
+    green = _greenish(bar)
+    rows = np.flatnonzero(np.count_nonzero(green, axis=1) >= 0.5 * bar.shape[1])
+    if rows.size == 0:
+        return False
+    unlit = bar[rows[0] : rows[-1] + 1][green[rows[0] : rows[-1] + 1] & ~_bright_green(bar[rows[0] : rows[-1] + 1])]
+    if unlit.size and np.abs(np.median(unlit, axis=0) - TROUGH_BGR).max() > _TROUGH_TOL:
+        return False
+    trough = bar[rows[0] : rows[-1] + 1, : int(0.4 * bar.shape[1])]
+    lo = cv2.min(cv2.min(trough[..., 0], trough[..., 1]), trough[..., 2])
+    return float(np.percentile(lo, 99)) >= 200
+
+
 def find_task_bar(image: np.ndarray) -> TaskBar | None:
     """The total-tasks bar: a wide light frame (width 8..20 times its height) around a green trough.
 
@@ -104,10 +137,18 @@ def find_task_bar(image: np.ndarray) -> TaskBar | None:
         w, h = x1 - x0, y1 - y0
         if not 8 <= w / h <= 20:
             continue
+        seen = np.median(top[q[1] : q[3], q[0] : q[2]][mask[q[1] : q[3], q[0] : q[2]] > 0], axis=0)
+        try:
+            lut = power_lut(seen, FRAME_BGR)
+        except ValueError:
+            continue  # not the frame's colour under any plausible capture
         box = (x0, y0, x1, y1)
-        fill = _fill(image, box)
-        if fill is None:
+        bar_img = image[y0:y1, x0:x1]
+        if lut is not None:
+            bar_img = cv2.LUT(bar_img, lut)
+        fill = _fill(bar_img, (0, 0, w, h))
+        if fill is None or not _trough_and_caption(bar_img):
             continue
         if best is None or w > best.width:
-            best = TaskBar(box, fill)
+            best = TaskBar(box, fill, lut)
     return best
