@@ -112,7 +112,7 @@ def vote_body_color(pixels_bgr: np.ndarray, max_distance: float = 22.0, *, min_l
     if px.shape[0] > 2000:  # an evenly spread sample is as good a vote and keeps 4K icons cheap
         px = px[:: px.shape[0] // 2000 + 1]
     lab = _lab(px[:, ::-1])
-    d = np.linalg.norm(lab[:, None, :] - _PROTO_LAB[None, :, :], axis=2)
+    d = _distances(lab, _PROTO_LAB)
     best = np.argmin(d, axis=1)
     # near-black pixels are the outline or its blur into the body: they abstain (black's main tone is lighter)
     ok = (d[np.arange(len(best)), best] <= max_distance) & (lab[:, 0] > min_lightness * 255 / 100)
@@ -138,3 +138,21 @@ def vote_body_color(pixels_bgr: np.ndarray, max_distance: float = 22.0, *, min_l
     if counts[i] <= 0:
         return None, 0.0
     return _NAMES[i], float(counts[i] / (counts[i] + second))
+
+
+def fit_to_palette(pixels_bgr: np.ndarray, cap: float = 40.0) -> float:
+    """How far these pixels lie from the players' tones: mean Lab distance to the nearest main or shadow
+    tone (each capped at `cap`, so hats and cracks weigh no more than a clear miss)."""
+    px = np.asarray(pixels_bgr, dtype=np.uint8).reshape(-1, 3)
+    if px.shape[0] == 0:
+        return cap
+    if px.shape[0] > 800:
+        px = px[:: px.shape[0] // 800 + 1]
+    d = _distances(_lab(px[:, ::-1]), _PROTO_LAB[: 2 * len(_NAMES)]).min(axis=1)
+    return float(np.minimum(d, cap).mean())
+
+
+def _distances(lab: np.ndarray, protos: np.ndarray) -> np.ndarray:
+    """Euclidean distances between every row of `lab` and every prototype (one matrix product)."""
+    sq = (lab * lab).sum(axis=1)[:, None] + (protos * protos).sum(axis=1)[None, :] - 2.0 * lab @ protos.T
+    return np.sqrt(np.maximum(sq, 0.0))
