@@ -76,4 +76,22 @@ HELD: dict[str, Variant] = {
     "soft": soften(),
     "desat15": desaturate(0.15),
 }
-VARIANTS: dict[str, Variant] = {**TUNE, **HELD}
+
+
+def limited_range() -> Variant:
+    """Video levels 16..235 taken for full-range pixels (a capture card's classic mismatch): black is
+    lifted, white dimmed, everything between squeezed."""
+    return lambda img: ((16 + img.astype(np.float32) * (219 / 255) + 0.5).astype(np.uint8), 1.0)
+
+
+# A second held-out set, written after the first round of changes and measured once, blind, before
+# anything else changed (limited range then showed the HUD's power curve cannot follow a lifted black:
+# the straight-line fit through the trough was added for it, so that one is no longer blind).
+FRESH: dict[str, Variant] = {
+    "limited": limited_range(),
+    "jpeg60": jpeg(60),
+    "gamma0.9": gamma(0.9),
+    "gamma1.12": gamma(1.12),
+    "greentint": cast(-4, 8, -4),
+}
+VARIANTS: dict[str, Variant] = {**TUNE, **HELD, **FRESH}

@@ -82,24 +82,37 @@ def _fill(image: np.ndarray, box: Box) -> float | None:
     return float(np.clip(max(shares), 0.0, 1.0))
 
 
-def _trough_and_caption(bar: np.ndarray) -> bool:
-    """The trough in its game colour and the bar's caption ("TOTAL TASKS COMPLETED", white) on its left.
-
-    `bar` has been corrected with the levels fitted on the frame, so the trough's unlit part must
-    now show the game's dark green too: two reference colours agreeing is what tells the bar from
-    look-alikes that a capture's changed levels bring into the frame's colour range (Swipe Card's
-    display: a grey frame around a blue-green screen with pale green letters).
-    """
+def _trough_rows(bar: np.ndarray) -> tuple[int, int] | None:
     green = _greenish(bar)
     rows = np.flatnonzero(np.count_nonzero(green, axis=1) >= 0.5 * bar.shape[1])
-    if rows.size == 0:
-        return False
-    unlit = bar[rows[0] : rows[-1] + 1][green[rows[0] : rows[-1] + 1] & ~_bright_green(bar[rows[0] : rows[-1] + 1])]
-    if unlit.size and np.abs(np.median(unlit, axis=0) - TROUGH_BGR).max() > _TROUGH_TOL:
-        return False
-    trough = bar[rows[0] : rows[-1] + 1, : int(0.4 * bar.shape[1])]
+    return None if rows.size == 0 else (int(rows[0]), int(rows[-1]) + 1)
+
+
+def _trough_level(bar: np.ndarray, rows: tuple[int, int]) -> np.ndarray | None:
+    """The median colour of the trough's unlit part (None when the bar is full)."""
+    t = bar[rows[0] : rows[1]]
+    unlit = t[_greenish(t) & ~_bright_green(t)]
+    return np.median(unlit, axis=0) if unlit.size else None
+
+
+def _has_caption(bar: np.ndarray, rows: tuple[int, int]) -> bool:
+    """The bar's caption ("TOTAL TASKS COMPLETED", white) on the trough's left part."""
+    trough = bar[rows[0] : rows[1], : int(0.4 * bar.shape[1])]
     lo = cv2.min(cv2.min(trough[..., 0], trough[..., 1]), trough[..., 2])
     return float(np.percentile(lo, 99)) >= 200
+
+
+def _through_trough(lut: np.ndarray | None, level: np.ndarray) -> np.ndarray | None:
+    """`lut` followed by a straight line per channel that keeps the frame's level and takes the trough's
+    seen `level` to the game's: for captures that also lift or crush the black level (limited-range
+    video levels), which a power curve through the frame alone cannot follow. None when the line is
+    too steep or too flat to be a capture's."""
+    slope = (FRAME_BGR - TROUGH_BGR) / np.maximum(FRAME_BGR - level, 1.0)
+    if np.any(slope < 0.7) or np.any(slope > 1.6):
+        return None
+    base = lut.reshape(256, 3).astype(np.float64) if lut is not None else np.repeat(np.arange(256.0)[:, None], 3, 1)
+    out = FRAME_BGR + (base - FRAME_BGR) * slope
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8).reshape(1, 256, 3)
 
 
 def find_task_bar(image: np.ndarray) -> TaskBar | None:
@@ -132,6 +145,7 @@ def find_task_bar(image: np.ndarray) -> TaskBar | None:
                 q[2] = max(q[2], p[2])
         joined.append(q)
     best: TaskBar | None = None
+    best_rank = 2
     for q in joined:
         x0, y0, x1, y1 = (int(round(v / f)) for v in q)
         w, h = x1 - x0, y1 - y0
@@ -143,12 +157,28 @@ def find_task_bar(image: np.ndarray) -> TaskBar | None:
         except ValueError:
             continue  # not the frame's colour under any plausible capture
         box = (x0, y0, x1, y1)
-        bar_img = image[y0:y1, x0:x1]
-        if lut is not None:
-            bar_img = cv2.LUT(bar_img, lut)
+        raw = image[y0:y1, x0:x1]
+        bar_img = cv2.LUT(raw, lut) if lut is not None else raw
+        # the trough's unlit part must now show the game's dark green too: two reference colours
+        # agreeing is what tells the bar from look-alikes that a capture's changed levels bring into
+        # the frame's colour range (Swipe Card's display: a grey frame around a blue-green screen)
+        rows = _trough_rows(bar_img)
+        level = None if rows is None else _trough_level(bar_img, rows)
+        rank = 0
+        if level is not None and np.abs(level - TROUGH_BGR).max() > _TROUGH_TOL:
+            rank = 1  # a fit with more freedom: any candidate that needs none is preferred
+            lut = _through_trough(lut, level)
+            if lut is None:
+                continue
+            bar_img = cv2.LUT(raw, lut)
+            rows = _trough_rows(bar_img)
+            level = None if rows is None else _trough_level(bar_img, rows)
+            if level is not None and np.abs(level - TROUGH_BGR).max() > _TROUGH_TOL:
+                continue
         fill = _fill(bar_img, (0, 0, w, h))
-        if fill is None or not _trough_and_caption(bar_img):
+        # and the white caption, which look-alikes lack
+        if fill is None or rows is None or not _has_caption(bar_img, rows):
             continue
-        if best is None or w > best.width:
-            best = TaskBar(box, fill, lut)
+        if best is None or rank < best_rank or (rank == best_rank and w > best.width):
+            best, best_rank = TaskBar(box, fill, lut), rank
     return best
