@@ -232,6 +232,7 @@ def _icon_color(image: np.ndarray, plate: Box, tone: float = 1.0) -> tuple[str |
 
 _TONE_EXPONENTS = (0.7, 0.8, 0.9, 1.0, 1.12, 1.25, 1.4)
 _TONE_GAIN = 0.85  # another curve must fit the palette this much better than none to be used
+_TONE_BODIES = 7  # living players' bodies needed to fit a curve
 _TONE_NEAR = 1.1  # fits within this factor of the best count as equally good
 _TONE_STEP = 1.06  # how far off the fitted curve may still be: a colour must hold a step either side
 
@@ -261,8 +262,10 @@ def _frame_tone(image: np.ndarray, plates: list[Box]) -> float:
         if keep is not None:
             px = reg[keep]
             samples.append(px[:: max(1, len(px) // 200)])
-    if len(samples) < 3:
-        return 1.0  # too few bodies to tell a curve from the colours players picked
+    if len(samples) < _TONE_BODIES:
+        # with few colours the best curve follows the art's shading as much as the capture's curve
+        # (the project's rendered tablets, five players, fit best at 0.8): too few to tell them apart
+        return 1.0
     px = np.concatenate(samples)
     scores = {e: fit_to_palette(cv2.LUT(px.reshape(-1, 1, 3), _power(e)).reshape(-1, 3)) for e in _TONE_EXPONENTS}
     best = min(scores.values())
