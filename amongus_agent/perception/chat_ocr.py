@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from ..errors import AmongUsError
+from .levels import cast_lut
 from .palette import vote_body_color
 from .schema import ChatLineOut
 from .tesseract import read_stacked
@@ -157,6 +158,27 @@ def _body_color(bubble_img: np.ndarray, white: np.ndarray, icon: Box, vote: bool
     return (name or "unknown"), share
 
 
+def _neutral_levels(bubble_img: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The levels of the bubble's white paper and of its darkest text ink, both neutral in the game.
+
+    A capture's colour cast (night light, white balance) moves a dark body's hue the most, and tints
+    a white body like the paper; these two references measure it (`levels.cast_lut`). Both are taken
+    on the bubble's middle, where only text lies (the icon sits within its outer sixths): the ink is
+    the darkest few pixels of the text (the message's black letters, the name's outline), whose blur
+    mixes only with the white paper, unlike the icon's thin outline, which mixes with the body's
+    colour. A vote notice's text is green: its ink is no reference (None).
+    """
+    w = bubble_img.shape[1]
+    mid = bubble_img[:, int(0.2 * w) : int(0.8 * w)]
+    px = mid.reshape(-1, 3)[:: max(1, mid.shape[0] * mid.shape[1] // 20000)]
+    white = _white_mask(px.reshape(-1, 1, 3)).ravel() > 0
+    paper = np.median(px[white], axis=0) if white.any() else np.full(3, 255.0)
+    if _is_vote_text(mid):
+        return paper, None
+    total = px.astype(np.int16).sum(axis=1)
+    return paper, np.median(px[total <= np.percentile(total, 2)], axis=0)
+
+
 def _is_vote_text(text_img: np.ndarray) -> bool:
     """Vote notices are written in green; chat text is dark and names are white."""
     ink = _channel_min(text_img) < 170
@@ -206,14 +228,27 @@ def find_bubbles(image: np.ndarray) -> list[Bubble]:
         return overlap_y > 0.6 * min(a[3], b[3]) and 0.6 * a[3] < b[3] < 1.6 * a[3] and gap_x > 0
 
     boxes = [a for a in boxes if not any(beside(a, b) for b in others if b != a)]
-    out: list[Bubble] = []
+    found: list[Box] = []
+    papers, inks = [], []
     for x, y, w, h in boxes:
         # full-resolution geometry from here on: the bubble's own white extent near the coarse box
         X, Y, Wb, Hb = _refine(image, (x * f, y * f, w * f, h * f), f)
-        img = image[Y : Y + Hb, X : X + Wb]
-        wm = _white_mask(img)
+        wm = _white_mask(image[Y : Y + Hb, X : X + Wb])
         if _corner_cut(wm, top=True) or _corner_cut(wm, top=False):
             continue
+        found.append((X, Y, Wb, Hb))
+        paper, ink = _neutral_levels(image[Y : Y + Hb, X : X + Wb])
+        papers.append(paper)
+        if ink is not None:
+            inks.append(ink)
+    # one cast for the frame, from the median of the bubbles' references; bubbles are read through it
+    lut = cast_lut(np.median(papers, axis=0), np.median(inks, axis=0)) if inks else None
+    out: list[Bubble] = []
+    for X, Y, Wb, Hb in found:
+        img = image[Y : Y + Hb, X : X + Wb]
+        if lut is not None:
+            img = cv2.LUT(img, lut)
+        wm = _white_mask(img)
         got = _icon(img, wm)
         if got is None:
             continue  # a white box without a speaker: the input box, a button, a sign

@@ -96,7 +96,7 @@ def nearest_player_color(rgb: tuple[float, float, float]) -> tuple[str, float]:
 
 
 def vote_body_color(pixels_bgr: np.ndarray, max_distance: float = 22.0, *, min_lightness: float = 20.0,
-                    detail: bool = False):
+                    detail: bool = False, weigh_margin: bool = False):
     """The player colour most of these pixels belong to, and the share of votes it won.
 
     Each pixel votes for the colour whose main or shadow tone is nearest in Lab, if within
@@ -112,17 +112,47 @@ def vote_body_color(pixels_bgr: np.ndarray, max_distance: float = 22.0, *, min_l
     if px.shape[0] > 2000:  # an evenly spread sample is as good a vote and keeps 4K icons cheap
         px = px[:: px.shape[0] // 2000 + 1]
     lab = _lab(px[:, ::-1])
-    d = np.linalg.norm(lab[:, None, :] - _PROTO_LAB[None, :, :], axis=2)
+    d = _distances(lab, _PROTO_LAB)
     best = np.argmin(d, axis=1)
     # near-black pixels are the outline or its blur into the body: they abstain (black's main tone is lighter)
     ok = (d[np.arange(len(best)), best] <= max_distance) & (lab[:, 0] > min_lightness * 255 / 100)
     labels = _PROTO_LABEL[best[ok]]
-    labels = labels[labels >= 0]
+    weights = np.ones(labels.size)
+    if weigh_margin:
+        # a pixel between two colours' tones (a compressed or blurred edge, a shade both share) says
+        # little: it votes with the margin by which its colour is nearer than the next other colour
+        d_ok = d[ok]
+        d1 = d_ok[np.arange(len(labels)), best[ok]]
+        other = np.where(_PROTO_LABEL[None, :] == labels[:, None], np.inf, d_ok)
+        d2 = other.min(axis=1)
+        weights = np.clip((d2 - d1) / np.maximum(d1 + d2, 1e-3), 0.0, 1.0)
+    keep = labels >= 0
+    labels, weights = labels[keep], weights[keep]
     if labels.size == 0:
         return None, 0.0
-    counts = np.bincount(labels, minlength=len(_NAMES))
+    counts = np.bincount(labels, weights=weights, minlength=len(_NAMES))
     if detail:
-        return {n: int(c) for n, c in zip(_NAMES, counts, strict=True) if c}
+        return {n: round(float(c), 1) if weigh_margin else int(c) for n, c in zip(_NAMES, counts, strict=True) if c}
     order = np.argsort(counts)[::-1]
-    i, second = int(order[0]), int(counts[order[1]])
+    i, second = int(order[0]), float(counts[order[1]])
+    if counts[i] <= 0:
+        return None, 0.0
     return _NAMES[i], float(counts[i] / (counts[i] + second))
+
+
+def fit_to_palette(pixels_bgr: np.ndarray, cap: float = 40.0) -> float:
+    """How far these pixels lie from the players' tones: mean Lab distance to the nearest main or shadow
+    tone (each capped at `cap`, so hats and cracks weigh no more than a clear miss)."""
+    px = np.asarray(pixels_bgr, dtype=np.uint8).reshape(-1, 3)
+    if px.shape[0] == 0:
+        return cap
+    if px.shape[0] > 800:
+        px = px[:: px.shape[0] // 800 + 1]
+    d = _distances(_lab(px[:, ::-1]), _PROTO_LAB[: 2 * len(_NAMES)]).min(axis=1)
+    return float(np.minimum(d, cap).mean())
+
+
+def _distances(lab: np.ndarray, protos: np.ndarray) -> np.ndarray:
+    """Euclidean distances between every row of `lab` and every prototype (one matrix product)."""
+    sq = (lab * lab).sum(axis=1)[:, None] + (protos * protos).sum(axis=1)[None, :] - 2.0 * lab @ protos.T
+    return np.sqrt(np.maximum(sq, 0.0))

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import AmongUsError
 from .chat_ocr import _outlined_fill, _pick_name
-from .palette import vote_body_color
+from .palette import fit_to_palette, vote_body_color
 from .schema import PlateOut, TargetOut, VotingOut
 from .tesseract import read_line, read_stacked
 
@@ -158,25 +158,28 @@ def _grid(pieces: list[tuple[Box, bool]], H: int, loose: list[tuple[Box, bool]])
     return plates
 
 
-def _icon_color(image: np.ndarray, plate: Box) -> tuple[str | None, float]:
-    """The body colour of the plate's icon: a vote of the icon square's pixels, levels corrected.
-
-    The tablet's glass lightens and tints what is under it, so each plate's pixels are first
-    stretched between the darkest ink on the icon (its outline: black under the glass) and the
-    plate's own white. Then the plate, the outline and the glass cracks (near black), the pixels
-    blurred between those and the rest, and the visor abstain; the body's main and shadow tones
-    outvote what a hat's brim or a skin adds.
-    """
+def _stretched_icon(image: np.ndarray, plate: Box) -> np.ndarray | None:
+    """The icon's square, its levels stretched between the outline's black and the plate's white."""
     x, y, w, h = plate
     region = image[y + int(0.25 * h) : y + int(0.95 * h), x + int(0.4 * h) : x + int(1.0 * h)].astype(np.float32)
     ground = image[y + int(0.6 * h) : y + int(0.9 * h), x + int(0.6 * w) : x + int(0.7 * w)].reshape(-1, 3)
     if region.size == 0 or ground.size == 0:
-        return None, 0.0
+        return None
     white = np.median(ground, axis=0).astype(np.float32)
-    black = np.percentile(region.reshape(-1, 3), 1, axis=0).astype(np.float32)
+    # black: the darkest pixels as a whole (the outline's core, crack lines), not each channel's
+    # darkest: a blue body is darker in red than the outline's blur, which tinted the stretch
+    px = region.reshape(-1, 3)
+    total = px.sum(axis=1)
+    black = np.median(px[total <= np.percentile(total, 1)], axis=0).astype(np.float32)
     if float((white - black).min()) < 60:
-        return None, 0.0  # no contrast: not an icon on a plate
-    reg = np.clip((region - black) * 255 / (white - black), 0, 255).astype(np.uint8)
+        return None  # no contrast: not an icon on a plate
+    return np.clip((region - black) * 255 / (white - black), 0, 255).astype(np.uint8)
+
+
+def _body_mask(reg: np.ndarray, h: int) -> np.ndarray | None:
+    """The icon's body pixels: the plate, the outline and the glass cracks (near black), the pixels
+    blurred between those and the rest, and the visor abstain; of what is left, the largest regions
+    (a hat, a crack's shaded edge or a pet lie apart). None when too little of the body shows."""
     mn, mx = _split_min_max(reg)
     hsv = cv2.cvtColor(reg, cv2.COLOR_BGR2HSV)
     plate_px = (mn >= 235) & (cv2.subtract(mx, mn) < 20)
@@ -185,16 +188,97 @@ def _icon_color(image: np.ndarray, plate: Box) -> tuple[str | None, float]:
     k = max(1, round(h / 36))
     rim = cv2.dilate((plate_px | dark).astype(np.uint8), np.ones((2 * k + 1, 2 * k + 1), np.uint8)) > 0
     keep = ~(rim | visor)
-    # the body is the largest region inside the outline; a hat, a crack's shaded edge or a pet are apart
     n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8), connectivity=4)
     if n <= 1:
-        return None, 0.0
+        return None
     areas = stats[:, cv2.CC_STAT_AREA].copy()
     areas[0] = 0
     keep = (areas >= max(BODY_PART * areas.max(), 1))[labels]  # the body, also where a crack cuts it in parts
     if keep.sum() < 0.04 * h * h:
-        return None, 0.0  # too little of the body shows
-    return vote_body_color(reg[keep], 60.0, min_lightness=MIN_LIGHTNESS)
+        return None  # too little of the body shows
+    return keep
+
+
+def _icon_color(image: np.ndarray, plate: Box, tone: float = 1.0) -> tuple[str | None, float]:
+    """The body colour of the plate's icon: a vote of the icon square's pixels, levels corrected.
+
+    The tablet's glass lightens and tints what is under it, so each plate's pixels are first
+    stretched between the darkest ink on the icon (its outline: black under the glass) and the
+    plate's own white; the power curve `tone` (`_frame_tone`) then undoes the capture's tone curve.
+    The body's main and shadow tones outvote what a hat's brim or a skin adds.
+
+    The curve is only known roughly, so the colour must stay the same under curves a step darker
+    and a step brighter: one that flips (a black body turning gray, a green one black) is not sure
+    and is withheld (share 0).
+    """
+    reg = _stretched_icon(image, plate)
+    if reg is None:
+        return None, 0.0
+    answer: tuple[str | None, float] = (None, 0.0)
+    for step in (1.0, 1 / _TONE_STEP, _TONE_STEP):
+        seen = cv2.LUT(reg, _power(tone * step))
+        keep = _body_mask(seen, plate[3])
+        if keep is None:
+            if step == 1.0:
+                return None, 0.0
+            continue  # the body is lost at that end of the range: no verdict from there
+        name, share = vote_body_color(seen[keep], 60.0, min_lightness=MIN_LIGHTNESS, weigh_margin=True)
+        if step == 1.0:
+            answer = (name, share)
+        elif name is not None and share >= MIN_SHARE and name != answer[0]:
+            return answer[0], 0.0
+    return answer
+
+
+_TONE_EXPONENTS = (0.7, 0.8, 0.9, 1.0, 1.12, 1.25, 1.4)
+_TONE_GAIN = 0.85  # another curve must fit the palette this much better than none to be used
+_TONE_BODIES = 7  # living players' bodies needed to fit a curve
+_TONE_NEAR = 1.1  # fits within this factor of the best count as equally good
+_TONE_STEP = 1.06  # how far off the fitted curve may still be: a colour must hold a step either side
+
+
+def _frame_tone(image: np.ndarray, plates: list[Box]) -> float:
+    """The capture's tone curve, found from the icons themselves: the exponent of the power curve
+    undoing it (1.0: none).
+
+    Stretching between black and white fixes the ends of the levels but not the middle, which a
+    capture's tone mapping moves (a darker or brighter gamma): black bodies then pass for gray, or
+    bodies shrink into the outline. No part of the tablet has a known mid-tone, but every icon's
+    body is one of the 18 player colours: the power curve under which the bodies' pixels lie
+    nearest to the palette's tones, over all plates of the frame, is the one the capture applied.
+    """
+    samples = []
+    for box in plates:
+        reg = _stretched_icon(image, box)
+        if reg is None:
+            continue
+        # the body as seen at each end of the range of curves, so that a dark capture's body is not lost
+        keep = None
+        for e in (1.0, 0.8):
+            lut = None if e == 1.0 else _power(e)
+            keep = _body_mask(reg if lut is None else cv2.LUT(reg, lut), box[3])
+            if keep is not None:
+                break
+        if keep is not None:
+            px = reg[keep]
+            samples.append(px[:: max(1, len(px) // 200)])
+    if len(samples) < _TONE_BODIES:
+        # with few colours the best curve follows the art's shading as much as the capture's curve
+        # (the project's rendered tablets, five players, fit best at 0.8): too few to tell them apart
+        return 1.0
+    px = np.concatenate(samples)
+    scores = {e: fit_to_palette(cv2.LUT(px.reshape(-1, 1, 3), _power(e)).reshape(-1, 3)) for e in _TONE_EXPONENTS}
+    best = min(scores.values())
+    if best > _TONE_GAIN * scores[1.0]:
+        return 1.0
+    # of the curves that fit about as well as the best, the mildest: a frame's own players may sit a
+    # little off the palette, and over-correcting turns dark bodies into the next lighter colour
+    near = [e for e, v in scores.items() if v <= _TONE_NEAR * best]
+    return min(near, key=lambda e: abs(np.log(e)))
+
+
+def _power(e: float) -> np.ndarray:
+    return np.clip(255.0 * (np.arange(256) / 255.0) ** e + 0.5, 0, 255).astype(np.uint8)
 
 
 def _reporter(image: np.ndarray, plate: Box) -> bool:
@@ -421,9 +505,10 @@ def _read(image: np.ndarray) -> VotingScreen | None:
     if len(grid) < 2:
         return None
     boxes = [b for b, _ in grid]
+    tone = _frame_tone(image, [b for b, a in grid if a])
     plates_raw = []
     for box, alive in grid:
-        color, share = _icon_color(image, box) if alive else (None, 0.0)
+        color, share = _icon_color(image, box, tone) if alive else (None, 0.0)
         if color is not None and share < MIN_SHARE:
             color = None
         plates_raw.append((box, alive, color, share))

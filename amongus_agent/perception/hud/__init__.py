@@ -98,6 +98,8 @@ def read_hud(image: np.ndarray, cache: LineCache | None = None, *, name_panel: b
     bar = find_task_bar(image)
     if bar is None:
         raise NotHudError("no total-tasks bar at the top left: not a game HUD")
+    if bar.lut is not None:  # the capture moved the game's levels: every colour test below expects them
+        image = cv2.LUT(image, bar.lut)
     layout = layout_from_bar(bar, image.shape[1])
     bands = find_lines(image, bar)
     crops = line_crops(image, bands, bar)
