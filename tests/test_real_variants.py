@@ -37,13 +37,11 @@ NOT_YET: dict[tuple[str, str], str] = {
                                  "not enough for black next to gray's shadow tone)",
     ("voting", "held-cool"): "the results screen read as 'voting' with 2 plates; 17/25 coloured",
     ("voting", "held-desat15"): "WRONG colours: two blue bodies read purple on washed-out frames",
-    ("hud", "held-soft"): "one line flagged partial (OCR of '(0/2)' on a softened frame): a miss, not wrong",
     ("voting", "fresh-jpeg60"): "21/25 living plates coloured (colours withheld, none wrong)",
     ("voting", "fresh-greentint"): "one plate of a tablet not found (its light area tinted past the plate mask); "
                                    "17/25 coloured",
     ("hud", "fresh-jpeg60"): "JPEG ringing joins two task lines' bands on two screens: a line too many, "
                              "read as junk",
-    ("hud", "fresh-limited"): "one yellow line flagged partial (OCR): a miss, not wrong",
 }
 
 
