@@ -47,8 +47,10 @@ def _window(mode: str, out: Path, seed: int) -> None:  # pragma: no cover - runs
         label.configure(image=photo)
         label.image = photo
 
-    def save() -> None:
-        out.write_text(json.dumps(state))
+    def save() -> None:  # atomic, so the test never reads half a file
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state))
+        os.replace(tmp, out)
 
     def inside(p: tuple[int, int], box) -> bool:
         return box[0] <= p[0] <= box[0] + box[2] and box[1] <= p[1] <= box[1] + box[3]
