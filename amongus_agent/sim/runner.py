@@ -28,7 +28,9 @@ class Controller(Protocol):
 
 
 class EventSink(Protocol):
-    def write(self, event: dict) -> None: ...
+    def write_tick(self, events: list[dict]) -> None:
+        """One tick's events, kept together: a recording flushes them once, as one write."""
+        ...
 
 
 @dataclass(slots=True)
@@ -122,8 +124,7 @@ def play(
         events = game.step(inputs)
         if events:
             for sink in sinks:
-                for e in events:
-                    sink.write(e)
+                sink.write_tick(events)
             notable = [e for e in events if e["type"] != "pos"]
             if notable:
                 for c in watchers:
