@@ -327,6 +327,8 @@ def simulate_cmd(
 
 
 def _feed_specs(values: list[str]) -> list:
+    if not values:  # no feed asked for: the commentary package (and its sinks) stay unimported
+        return []
     from .commentary.spec import parse_feed
 
     return [parse_feed(v) for v in values]
