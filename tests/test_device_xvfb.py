@@ -420,3 +420,24 @@ def test_play_without_the_game_window_says_so_and_exits_2(xdisplay):
 
 if __name__ == "__main__":
     _window(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]))
+
+
+def test_device_input_over_the_mod_files_votes_by_the_mods_colour_ids(window, xdisplay, tmp_path):
+    """`play --bridge timshaw:DIR --input device` (the real client's way on Windows): positions from the
+    mod's files, votes clicked on the window; the mod numbers players by colour, so seat 6 is black."""
+    from amongus_agent.live.timshaw import TimShawWorld
+    from amongus_agent.sessions.play import PlayOptions, open_world
+    from amongus_agent.world.map import load_map
+
+    (tmp_path / "inGameData.txt").write_text("0")
+    out = window("vote")
+    opts = PlayOptions(bridge=f"timshaw:{tmp_path}", input="device", window=TITLE)
+    world = open_world(opts, load_map("skeld"))
+    try:
+        assert isinstance(world, TimShawWorld) and world.amend is None  # the mod reads chat itself
+        act = world.actuator
+        assert act.vote(6) is True and act.screen.wait_idle(60)
+        assert record(out, lambda s: "voted" in s).get("voted") == "black"
+    finally:
+        world.close()
+        world.actuator.close()

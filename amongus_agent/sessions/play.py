@@ -28,7 +28,7 @@ from ..act.device import DeviceActuator
 from ..agent.loop import Agent
 from ..errors import AmongUsError
 from ..live.client import BridgeWorld
-from ..live.timshaw import TimShawWorld
+from ..live.timshaw import COLOR_IDS, TimShawWorld
 from ..recording import RecordingWriter
 from ..world.map import GameMap, load_map
 from ..world.tasks import load_tasks
@@ -152,6 +152,11 @@ class InputJournal:
             self._f.close()
 
 
+def mod_color(pid: int) -> str | None:
+    """A player's colour in the TimShaw mod's files, whose player ids are the game's colour ids."""
+    return COLOR_IDS[pid] if 0 <= pid < len(COLOR_IDS) else None
+
+
 def _player_colors(world: BridgeWorld):
     """A player id's colour as the game gives it (a meeting frame lists every living player), for votes."""
 
@@ -176,19 +181,22 @@ def open_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld | TimShawWor
                        retries=opts.retries, actuator=actuator)
 
 
-def _open_device_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld:
-    """The bridge for positions, the game window for everything else (see the module's docstring)."""
+def _open_device_world(opts: PlayOptions, game_map: GameMap) -> BridgeWorld | TimShawWorld:
+    """The bridge (or the TimShaw mod's files) for positions, the game window for everything else (see
+    the module's docstring). The mod reads the chat itself, so over its files chat is not read from pixels."""
     from ..live.limits import Limits
     from ..live.pixel_chat import PixelChat
     from ..perception.capture import ScreenCapture, find_window_region
     from ..perception.watch import ChatWatcher
 
-    if opts.bridge.startswith("timshaw:"):
-        raise AmongUsError("--input device: positions come over a bridge (tcp://HOST:PORT), not timshaw:")
     region = find_window_region(opts.window)  # no such window: one clear error before anything starts
     journal = InputJournal(opts.input_log) if opts.input_log is not None else None
     actuator = device_actuator("device", opts.backends, movement=opts.movement, region=region, journal=journal)
     try:
+        if opts.bridge.startswith("timshaw:"):
+            mod = TimShawWorld(opts.bridge.split(":", 1)[1], game_map, load_tasks(game_map.name, game_map), actuator)
+            actuator.colors = mod_color  # the mod numbers players by their colour
+            return mod
         world = BridgeWorld(opts.bridge, seat=opts.seat, name=opts.player, token=opts.token, game_map=game_map,
                             retries=opts.retries, actuator=actuator)
     except BaseException:
