@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from xvfb import xvfb
+from xvfb import stand_ins, xvfb
 
 W, H = 1280, 720
 HERE = Path(__file__).resolve()
@@ -397,26 +397,8 @@ def xdisplay():
 
 @pytest.fixture
 def window(xdisplay, tmp_path):
-    import subprocess
-
-    procs = []
-
-    def start(mode: str, seed: int = 0) -> Path:
-        out = tmp_path / f"{mode}.json"
-        env = {**os.environ, "DISPLAY": xdisplay}
-        procs.append(subprocess.Popen([sys.executable, str(HERE), mode, str(out), str(seed)], env=env))
-        deadline = time.monotonic() + 30
-        while not out.exists():
-            assert procs[-1].poll() is None, "the stand-in window exited"
-            assert time.monotonic() < deadline, "the stand-in window did not come up"
-            time.sleep(0.05)
-        time.sleep(0.5)  # let the first frame reach the screen
-        return out
-
-    yield start
-    for p in procs:
-        p.terminate()
-        p.wait(timeout=10)
+    with stand_ins(HERE, xdisplay, tmp_path, settle_s=0.5) as start:
+        yield start
 
 
 @pytest.fixture

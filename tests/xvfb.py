@@ -69,3 +69,32 @@ def record_once(out, key: str, seconds: float = 30.0) -> dict:
         time.sleep(0.05)
         state = json.loads(out.read_text())
     return state
+
+
+@contextmanager
+def stand_ins(script, display: str, tmp_path, settle_s: float = 0.5) -> Iterator:
+    """`start(mode, seed=0)` runs `script mode OUT seed` (a stand-in game window) on `display` and returns
+    OUT, its JSON record, once the window is up; every window started is closed at the end."""
+    import time
+    from pathlib import Path
+
+    procs: list[subprocess.Popen] = []
+
+    def start(mode: str, seed: int = 0) -> Path:
+        out = Path(tmp_path) / f"{mode}.json"
+        env = {**os.environ, "DISPLAY": display}
+        procs.append(subprocess.Popen([sys.executable, str(script), mode, str(out), str(seed)], env=env))
+        deadline = time.monotonic() + 30  # a safety net for a window that never comes up
+        while not out.exists():
+            assert procs[-1].poll() is None, "the stand-in window exited"
+            assert time.monotonic() < deadline, "the stand-in window did not come up"
+            time.sleep(0.05)
+        time.sleep(settle_s)  # let the first frame reach the screen
+        return out
+
+    try:
+        yield start
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=10)
