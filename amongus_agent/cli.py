@@ -254,7 +254,7 @@ def simulate_cmd(
     ] = None,
     feed_gap: Annotated[
         float | None, typer.Option(help="Wall seconds between narrated lines; critical and high events never wait "
-                                   "(default 2.5 with openllmvtuber, else 0).", min=0, max=600,
+                                   "(default 2.5 with openllmvtuber, else 0).", min=0, max=3600,
                                    callback=_finite)
     ] = None,
     narrate: Annotated[str, typer.Option(help="Commentary lines: template (offline) or llm (the --model server).")
@@ -879,7 +879,7 @@ def play_cmd(
         typer.Option("--feed", help="Narrate the live game (repeatable): ws[:HOST:PORT], neuro[:URL], "
                      "openllmvtuber[:URL], jsonl:FILE (- for stdout)."),
     ] = None,
-    feed_gap: Annotated[float | None, typer.Option(help="Wall seconds between narrated lines.", min=0, max=600,
+    feed_gap: Annotated[float | None, typer.Option(help="Wall seconds between narrated lines.", min=0, max=3600,
                                                                  callback=_finite)] = None,
     narrate: Annotated[str, typer.Option(help="Commentary lines: template (offline) or llm.")] = "template",
     neuro_timeout: Annotated[
