@@ -244,41 +244,38 @@ def test_pad_walks_to_wiring_e_opens_it_and_the_flow_solves_it(served, devices):
     assert sum(1 for e in s.inputs() if e["kind"] == "drag") >= 4
 
 
-def test_imitated_panels_are_done_through_run_task(served, devices):
+def solve_at_its_console(s, kb, mouse, task: str) -> dict:
+    """Walk the pad to `task`'s console, press E, and solve the panel with its flow; the task line as it was."""
     from amongus_agent.act.tasks.runner import run_task
 
+    t = next(t for t in s.frame["tasks"] if t["task"] == task)
+    walk(s, tuple(t["position"]), s.pad)
+    kb.key("e")
+    s.wait(lambda fr: fr["busy"], 10, f"{task} opening")
+    time.sleep(0.4)
+    with capture(s) as cap:
+        result = run_task(cap.grab, mouse, expect=task, budget_s=40)
+    assert result.ok, (task, result.reason)
+    return t
+
+
+def test_imitated_panels_are_done_through_run_task(served, devices):
     s = served(*FREEPLAY, "--pad-port", "0", speed=4.0)
     kb, mouse = devices
     seat = s.hello["seat"]
     for task in ("Clear Asteroids", "Clean O2 Filter"):
-        t = next(t for t in s.frame["tasks"] if t["task"] == task)
-        walk(s, tuple(t["position"]), s.pad)
-        kb.key("e")
-        s.wait(lambda fr: fr["busy"], 10, f"{task} opening")
-        time.sleep(0.4)
-        with capture(s) as cap:
-            result = run_task(cap.grab, mouse, expect=task, budget_s=40)
-        assert result.ok, (task, result.reason)
+        solve_at_its_console(s, kb, mouse, task)
         s.wait(lambda fr, task=task: all(x["task"] != task for x in fr["tasks"]), 10, f"{task} done")
     done = [e["task"] for e in s.recorded() if e.get("type") == "task" and e["player"] == seat]
     assert done == ["Clear Asteroids", "Clean O2 Filter"]
 
 
 def test_scan_waits_and_fuel_is_held_through_run_task(served, devices):
-    from amongus_agent.act.tasks.runner import run_task
-
     s = served(*FREEPLAY, "--set", "long_tasks=3", "--set", "short_tasks=1", "--pad-port", "0", speed=4.0)
     kb, mouse = devices
     seat = s.hello["seat"]
     for task in ("Submit Scan", "Fuel Engines"):
-        t = next(t for t in s.frame["tasks"] if t["task"] == task)
-        walk(s, tuple(t["position"]), s.pad)
-        kb.key("e")
-        s.wait(lambda fr: fr["busy"], 10, f"{task} opening")
-        time.sleep(0.4)
-        with capture(s) as cap:
-            result = run_task(cap.grab, mouse, expect=task, budget_s=40)
-        assert result.ok, (task, result.reason)
+        t = solve_at_its_console(s, kb, mouse, task)
         s.wait(lambda fr, task=task, step=t["step"]: all(x["task"] != task or x["step"] > step for x in fr["tasks"]),
                10, f"{task} step done")
     done = [(e["task"], e["step"]) for e in s.recorded() if e.get("type") == "task" and e["player"] == seat]
