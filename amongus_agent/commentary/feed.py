@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from .events import RANK, GameDecisionEvent
+from .events import PRIORITIES, RANK, GameDecisionEvent
 from .narrator import Narrator
 from .queue import URGENT, CommentaryQueue
 from .sinks import Sink
@@ -67,6 +67,8 @@ class Feed:
         self.dropped_late = 0  # expired while being narrated
         self._flushing = False
         self._done = 0  # events taken from the queue and fully handled
+        self.waits_cut = 0  # waits in `wait_said` that reached their time limit
+        self._in_hand = len(PRIORITIES)  # the rank of the event the dispatcher is handling (none: past the last)
         self._loop: LoopThread | None = LoopThread() if any(s.needs_loop for s in self.sinks) else None
         started: list[Sink] = []
         try:
@@ -92,6 +94,26 @@ class Feed:
         self.queue.advance(event.game_t)
         return self.queue.put(event)
 
+    def wait_said(self, timeout: float = 5.0) -> bool:
+        """Block until every queued event but the low chatter has been said (True), or `timeout` passed
+        (False); with a pacing gap, only critical and high ones (the rest wait for the gap by design).
+
+        Called from the game thread only by a game that runs unpaced: there game time races ahead of
+        any narrator, so without this wait a meeting or a vote would go stale before it is said, and
+        what the feed says would depend on how busy the machine is."""
+        max_rank = URGENT if self.gap_s > 0 else RANK["medium"]
+        deadline = time.monotonic() + timeout
+        q = self.queue
+        while not q.closed:
+            counts = q.counts()
+            if not any(counts[p] for p in PRIORITIES[:max_rank + 1]) and self._in_hand > max_rank:
+                return True
+            if time.monotonic() >= deadline:
+                self.waits_cut += 1
+                return False
+            time.sleep(0.001)
+        return True
+
     # ------------------------------------------------------------------ dispatcher thread
 
     def _dispatch_loop(self) -> None:
@@ -110,10 +132,12 @@ class Feed:
                     self._dispatch(urgent)
 
     def _dispatch(self, event: GameDecisionEvent) -> None:
+        self._in_hand = RANK[event.priority]
         try:
             self._handle(event)
         finally:
             self._done += 1
+            self._in_hand = len(PRIORITIES)
 
     def _handle(self, event: GameDecisionEvent) -> None:
         try:
@@ -150,7 +174,8 @@ class Feed:
             self._loop.stop(timeout)
 
     def stats(self) -> dict:
-        return {**self.queue.stats.as_dict(), "sent": self.sent, "dropped_late": self.dropped_late}
+        return {**self.queue.stats.as_dict(), "sent": self.sent, "dropped_late": self.dropped_late,
+                "waits_cut": self.waits_cut}
 
     def __enter__(self) -> Feed:
         return self

@@ -25,6 +25,8 @@ from ..world.map import GameMap
 
 log = logging.getLogger(__name__)
 
+SAID_WAIT_S = 5.0  # the longest an unpaced game waits for its lines to be said: bounds a stuck sink
+
 
 def open_feed(specs: list[FeedSpec], *, persona: Any = None, narrator_llm: Any = None, gap_s: float | None = None,
               token: str | None = None, origins: list[str] | None = None, secrets: str = "none",
@@ -46,8 +48,9 @@ def open_feed(specs: list[FeedSpec], *, persona: Any = None, narrator_llm: Any =
 class FeedListener(AgentListener):
     """The agent's hooks -> the emitter; player names are learnt from what the agent sees."""
 
-    def __init__(self, emitter: Emitter) -> None:
+    def __init__(self, emitter: Emitter, wait_said: Callable[[], bool] | None = None) -> None:
         self.emitter = emitter
+        self.wait_said = wait_said  # set for an unpaced game: it waits until the lines that matter are said
 
     def _learn(self, obs: Observation) -> None:
         names = self.emitter.names
@@ -59,6 +62,8 @@ class FeedListener(AgentListener):
     def on_perceived(self, agent: Agent, obs: Observation, events: list[dict]) -> None:
         self._learn(obs)
         self.emitter.on_events(events)
+        if self.wait_said is not None and events:
+            self.wait_said()
 
     def on_decision(self, agent: Agent, obs: Observation, decision: VerifiedDecision, outcome: Any) -> None:
         self.emitter.on_decision(agent, obs, decision, outcome)
@@ -68,8 +73,13 @@ class FeedListener(AgentListener):
 
 
 def attach_feed(feed: Feed, agent: Agent, obs: Observation, game_map: GameMap, *, persona: Any = None,
-                neuro_timeout_s: float = 5.0) -> Emitter:
+                neuro_timeout_s: float = 5.0, unpaced: bool = False) -> Emitter:
     """Narrate `agent` from its first observation `obs` on; with a Neuro API sink, the VTuber may choose the vote.
+
+    `unpaced` is for a game played as fast as the machine allows (`simulate --speed 0`): after each
+    batch of perceived events the game waits (at most `SAID_WAIT_S`) until the feed has said all but
+    the low chatter (with `--feed-gap`: all the urgent lines), so every meeting, vote and ejection is
+    said whatever the machine's load; chatter may still be dropped, as it is in real time.
 
     Kills reach the emitter only when the player perceived them (its world filters events), so every
     kill it hears that is not its own was seen.
@@ -79,7 +89,7 @@ def attach_feed(feed: Feed, agent: Agent, obs: Observation, game_map: GameMap, *
     names = {obs.me: obs.name}
     emitter = Emitter(feed.emit, me=obs.me, names=names, background=background, sees=lambda e: True,
                       rooms=lambda pos: game_map.room_of((pos[0], pos[1])))
-    listener = FeedListener(emitter)
+    listener = FeedListener(emitter, (lambda: feed.wait_said(SAID_WAIT_S)) if unpaced else None)
     listener._learn(obs)
     agent.listeners.append(listener)
     neuro = feed.sink("neuro")

@@ -86,7 +86,7 @@ def simulate(settings: GameSettings, opts: SimulateOptions, view: View | None = 
 
             seat = seats[min(seats)]
             attach_feed(feed, seat.agent, seat.world.observe(), game.map, persona=opts.persona,
-                        neuro_timeout_s=opts.feed.neuro_timeout_s)
+                        neuro_timeout_s=opts.feed.neuro_timeout_s, unpaced=opts.speed == 0)
         with RecordingWriter(path, game.header()) as writer:
             result = play(game, controllers=seats, sinks=[writer], on_events=view.on_events, speed=opts.speed)
     finally:
