@@ -99,6 +99,12 @@ class TaskFlow(Flow):
         super().__init__(*args, **kwargs)
         self._was_busy = False
 
+    def near_enough(self, obs: Observation, target: tuple[float, float]) -> bool:
+        """Within half the use range of the standing spot: the console answers from there, and keys
+        (which walk at full speed or not at all) overshoot a tighter circle tick after tick, a ghost
+        by 0.19 units either side, so a flow asking for `ARRIVE` never pressed use."""
+        return math.dist(obs.position, target) <= max(ARRIVE, obs.rules.use_range * 0.5)
+
     def _step_now(self, obs: Observation) -> tuple[int, int] | None:
         for t in obs.tasks:
             if t.index == self.action.target:

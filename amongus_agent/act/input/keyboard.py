@@ -24,6 +24,26 @@ DEADZONE = 0.2  # a stick shorter than this stands still; any longer one walks (
 MOVE_KEYS = {"up": "w", "down": "s", "left": "a", "right": "d"}
 
 
+def stick_keys(x: float, y: float) -> set[str]:
+    """The movement keys held for a stick: keys walk at full speed in one of eight directions, so the
+    stick's direction picks the keys and its length only whether to walk (a short stick near the
+    goal must still walk, not stall short of it)."""
+    n = (x * x + y * y) ** 0.5
+    if n < DEADZONE:
+        return set()
+    x, y = x / n, y / n
+    want = set()
+    if y > STICK_THRESHOLD:
+        want.add(MOVE_KEYS["up"])
+    if y < -STICK_THRESHOLD:
+        want.add(MOVE_KEYS["down"])
+    if x > STICK_THRESHOLD:
+        want.add(MOVE_KEYS["right"])
+    if x < -STICK_THRESHOLD:
+        want.add(MOVE_KEYS["left"])
+    return want
+
+
 def import_keyboard():
     """The `keyboard` module, or one clear error (it refuses to load on Linux unless root)."""
     try:
@@ -102,19 +122,7 @@ class KeyboardBackend(InputBackend):
 
     # ---- backend operations
     def _stick(self, x: float, y: float) -> None:
-        # keys walk at full speed in one of eight directions: the stick's direction picks the keys, its
-        # length only whether to walk (a short stick near the goal must still walk, not stall short of it)
-        n = (x * x + y * y) ** 0.5
-        x, y = (x / n, y / n) if n >= DEADZONE else (0.0, 0.0)
-        want = set()
-        if y > STICK_THRESHOLD:
-            want.add(MOVE_KEYS["up"])
-        if y < -STICK_THRESHOLD:
-            want.add(MOVE_KEYS["down"])
-        if x > STICK_THRESHOLD:
-            want.add(MOVE_KEYS["right"])
-        if x < -STICK_THRESHOLD:
-            want.add(MOVE_KEYS["left"])
+        want = stick_keys(x, y)
         for k in sorted(set(MOVE_KEYS.values()) & self._down_keys - want):
             self._key_up(k)
         for k in sorted(want - self._down_keys):
