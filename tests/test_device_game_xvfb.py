@@ -54,6 +54,7 @@ def _check_game(game) -> None:
     assert not problems, problems[:10]
 
 
+@pytest.mark.long
 @pytest.mark.timeout(1800)
 def test_a_whole_game_with_keyboard_and_mouse(display, tmp_path):
     game = run_device_game(tmp_path, display, seed=SEED, movement="keyboard")
@@ -62,6 +63,7 @@ def test_a_whole_game_with_keyboard_and_mouse(display, tmp_path):
     assert walked, "no WASD key reached the window"
 
 
+@pytest.mark.long
 @pytest.mark.timeout(1800)
 def test_a_whole_game_walking_with_a_gamepad(display, tmp_path):
     game = run_device_game(tmp_path, display, seed=SEED, movement="gamepad")

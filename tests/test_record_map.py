@@ -7,6 +7,7 @@ import json
 import threading
 
 import numpy as np
+import pytest
 
 from amongus_agent.live.client import BridgeWorld
 from amongus_agent.mapping.record import record_map
@@ -16,6 +17,7 @@ from amongus_agent.sim.settings import GameSettings
 from amongus_agent.world.map import load_map
 
 
+@pytest.mark.long
 def test_recorded_skeld_covers_the_walk_and_routes_inside_walls(tmp_path, skeld, skeld_tasks, reference_walk):
     game = new_game(GameSettings(freeplay=True), 2)
     # 10x: the explorer steers in a closed loop, so the game must not outrun a client on a loaded machine

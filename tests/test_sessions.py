@@ -143,6 +143,7 @@ def gamepad_game(monkeypatch, seed: int):
     return result, log, seat, chosen
 
 
+@pytest.mark.long
 @pytest.mark.timeout(1200)  # up to four whole games at 5x real time on a loaded machine
 def test_play_with_a_gamepad_goes_through_a_whole_game(monkeypatch, caplog):
     # a live game is not a replay: under load the agent may be voted out before it kills, so play
