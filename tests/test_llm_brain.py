@@ -195,12 +195,14 @@ def test_slow_answer_times_out_quickly(server):
 
 
 def test_slow_first_answer_leaves_no_time_for_the_retry(server):
-    # one deadline for the decision: the retry gets what the first answer left (1 s), not a fresh 4 s
-    server.script([text("not json", delay_s=3.0), text(GOOD, delay_s=60.0)])
+    # one deadline for the decision: the retry gets what the first answer left (2 s), not a fresh 8 s.
+    # The two outcomes end 8 s and at least 14 s after the start: the verdict is drawn halfway, 3 s
+    # from either, so a loaded machine cannot turn it.
+    server.script([text("not json", delay_s=6.0), text(GOOD, delay_s=60.0)])
     started = time.monotonic()
-    out = decide(make_brain(server, timeout_s=4.0))
+    out = decide(make_brain(server, timeout_s=8.0))
     assert out.decision is None and out.fallback_reason == "timeout" and out.calls == 2
-    assert time.monotonic() - started < 6.5  # a fresh timeout for the retry would take 3 + 4 s at least
+    assert time.monotonic() - started < 11.0
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
@@ -408,13 +410,21 @@ def test_no_second_request_while_one_is_open(server):
 def test_a_caller_whose_budget_ends_while_waiting_falls_back_as_busy(server):
     import threading
 
-    server.script([text(GOOD, delay_s=1.0)])
-    brain = make_brain(server, timeout_s=3.0)
+    release = threading.Event()
+
+    def held(body: dict) -> str:
+        release.wait(60)  # a safety net only: answered once the second caller has given up
+        return GOOD
+
+    server.script([held])
+    brain = make_brain(server, timeout_s=120.0)
     first = threading.Thread(target=lambda: decide(brain))
     first.start()
-    time.sleep(0.2)
+    while not server.requests:  # the first question is in flight (however slow the machine is to send it)
+        time.sleep(0.01)
     brain.policy = type(brain.policy)(clock="lockstep", fixed_timeout_s=0.3)
     out = decide(brain)
+    release.set()
     first.join()
     assert out.decision is None and out.fallback_reason == "busy" and out.calls == 0
     assert len(server.requests) == 1
