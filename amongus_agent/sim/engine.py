@@ -15,8 +15,7 @@ from collections.abc import Mapping
 
 from ..world.map import GameMap
 from ..world.tasks import TaskTable
-from .grid import SNAP_LIMIT as _SNAP_LIMIT
-from .grid import snap
+from .grid import snap, snap_pair
 from .settings import GameSettings
 from .state import (
     COLOR_NAMES,
@@ -185,7 +184,7 @@ class Game:
         return self._events
 
     def _emit_positions(self) -> None:
-        positions = {key: [snap(p.x), snap(p.y)] for key, p in self._keyed}
+        positions = {key: snap_pair(p.x, p.y) for key, p in self._keyed}
         ghosts = [p.id for p in self.players if not p.alive]
         event: dict = {"type": "pos", "positions": positions}
         if ghosts:
@@ -231,12 +230,13 @@ class Game:
 
     def _move(self, p: Player, stick: tuple[float, float]) -> None:
         """Walk one tick, sliding along walls. Positions stay on the millimetre grid the recording
-        writes, so a recording holds exactly the positions the walkable check was made on."""
-        sx, sy = stick
-        if sx == 0.0 and sy == 0.0:
-            return
+        writes, so a recording holds exactly the positions the walkable check was made on.
+
+        The caller (`_tasks_step`) passes only sticks that are not (0, 0).
+        """
         if p.vent is not None:
             return
+        sx, sy = stick
         if sx * sx + sy * sy > 0.99 or p.using is not None:  # hypot only where it can matter
             mag = math.hypot(sx, sy)
             if mag > 1.0:
@@ -246,31 +246,35 @@ class Game:
         if not p.alive:  # ghosts cross walls but stay on the ship
             step = self._ghost_step
             x0, y0, x1, y1 = self._bounds
-            vx, vy = snap(p.x + sx * step), snap(p.y + sy * step)
+            vx, vy = snap_pair(p.x + sx * step, p.y + sy * step)
             vx = x0 if x0 > vx else vx  # min(max(v, lo), hi), without two builtin calls
             vy = y0 if y0 > vy else vy
             p.x = x1 if x1 < vx else vx
             p.y = y1 if y1 < vy else vy
             return
         step = self._step
-        # `snap` of both coordinates, inlined (the engine's innermost loop); its exceptions go to `snap`
         vx, vy = p.x + sx * step, p.y + sy * step
-        tx, ty = vx * 1000.0, vy * 1000.0
-        mx, my = (tx + 0.5) // 1.0, (ty + 0.5) // 1.0
-        dx, dy = tx - mx, ty - my
-        nx = mx / 1000.0 if mx and -0.4999 < dx < 0.4999 and -_SNAP_LIMIT < tx < _SNAP_LIMIT else snap(vx)
-        ny = my / 1000.0 if my and -0.4999 < dy < 0.4999 and -_SNAP_LIMIT < ty < _SNAP_LIMIT else snap(vy)
-        if self.doors_closed:
-            can_stand = self._can_stand
-        else:  # `GameMap.walkable_at`, inlined for the usual case: a free step
-            x0, y0, res, w, h, mask = self._cells
-            col = _floor((nx - x0) / res)
-            row = h - 1 - _floor((ny - y0) / res)
-            if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
-                p.x, p.y = nx, ny
-                p.slid = False
-                return
+        if not self.doors_closed:
+            # the usual case, a free step: `snap` of both coordinates and `GameMap.walkable_at`, inlined
+            # (the engine's innermost loop). `snap`'s range check is left out: a cell on the raster is
+            # within MAX_COORD (1000 units) of the origin, far inside the range where its shortcut is exact,
+            # and every other case (off the raster, a near-tie, zero, NaN) falls through to `snap` below.
+            tx, ty = vx * 1000.0, vy * 1000.0
+            mx, my = (tx + 0.5) // 1.0, (ty + 0.5) // 1.0
+            dx, dy = tx - mx, ty - my
+            if mx and my and -0.4999 < dx < 0.4999 and -0.4999 < dy < 0.4999:
+                nx, ny = mx / 1000.0, my / 1000.0
+                x0, y0, res, w, h, mask = self._cells
+                col = _floor((nx - x0) / res)
+                row = h - 1 - _floor((ny - y0) / res)
+                if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
+                    p.x, p.y = nx, ny
+                    p.slid = False
+                    return
             can_stand = self._walkable_at
+        else:
+            can_stand = self._can_stand
+        nx, ny = snap(vx), snap(vy)
         if can_stand(nx, ny):
             p.x, p.y = nx, ny
             p.slid = False

@@ -303,8 +303,11 @@ class GameMap:
             exits = tuple((j, dj) for j, dj in exits if self._clear(*self._node_pts[j], *spot)) or None
         if exits is None:
             exits = self._entries(spot)
+        # values[i] = min over exits of dist[i * n + j] + dj; a column of the table is the slice dist[j::n],
+        # so the sums are made a column at a time and `map(min, ...)` keeps the first least, as min over them did
         dist, n = self._dist, self._n
-        values = [min(dist[i * n + j] + dj for j, dj in exits) for i in range(n)]
+        columns = [[d + dj for d in dist[j::n]] for j, dj in exits]
+        values = columns[0] if len(columns) == 1 else list(map(min, *columns))
         if len(self._fields) >= _FIELD_MEMO:
             self._fields.clear()
         field = self._fields[spot] = (values, exits)
