@@ -201,13 +201,14 @@ class Game:
         for p in self._impostors:
             if p.kill_cooldown > 0:
                 p.kill_cooldown = p.kill_cooldown - dt if p.kill_cooldown > dt else 0.0
+        get, move = inputs.get, self._move  # bound once a tick, not once a player
         for p in self.players:
-            inp = inputs.get(p.id, IDLE)
+            inp = get(p.id, IDLE)
             if inp is IDLE:
                 continue
             stick = inp.stick
             if stick[0] != 0.0 or stick[1] != 0.0:
-                self._move(p, stick)
+                move(p, stick)
             if self.phase != "tasks":
                 continue
             if inp.kill is not None and inp.kill is not False:

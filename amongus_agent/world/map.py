@@ -157,7 +157,8 @@ class GameMap:
         """`_clear` remembered: vision asks the same pairs again and again (players standing at
         consoles, two players looking at each other in one tick). Exact, since `_clear` is a pure
         function of the four numbers, and the same either way round."""
-        key = (ax, ay, bx, by) if (ax, ay) <= (bx, by) else (bx, by, ax, ay)
+        # (ax, ay) <= (bx, by) as tuples, without building them (positions are never NaN)
+        key = (ax, ay, bx, by) if ax < bx or (ax == bx and ay <= by) else (bx, by, ax, ay)
         seen = self._sight.get(key)
         if seen is None:
             if len(self._sight) >= _SIGHT_MEMO:
