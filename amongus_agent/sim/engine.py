@@ -71,6 +71,13 @@ class Game:
         self._bounds = tuple(game_map.data.bounds)
         self._step = settings.player_speed * self.dt  # distance per tick at full stick
         self._ghost_step = self._step * settings.ghost_speed_factor
+        # per seat: the last stick moved with, clamped to unit length, and its length. A seat holds one
+        # stick for several ticks (the same tuple), so its length (a hypot) is worked out once, not a tick
+        self._units: list[tuple] = [(None, 0.0, 0.0, 0.0)] * len(self.players)
+        # per seat: the coordinates (the float objects) the engine last put the player at, both on the
+        # grid. While the player is still there, a pos line writes them as they are: `snap` of a grid
+        # value is that value, and `is` cannot be fooled (the list keeps the objects alive).
+        self._placed: list = [(p.x, p.y) for p in self.players]  # (x, y) tuples or [x, y] lists
         self.tasks_total = sum(len(p.tasks) for p in self.players if p.role == CREWMATE)
         # settings read every tick, as plain floats (a pydantic attribute costs several times a slot's)
         self._max_game_s = settings.max_game_s
@@ -184,7 +191,12 @@ class Game:
         return self._events
 
     def _emit_positions(self) -> None:
-        positions = {key: snap_pair(p.x, p.y) for key, p in self._keyed}
+        placed = self._placed
+        positions = {}
+        for key, p in self._keyed:
+            x, y = p.x, p.y
+            at = placed[p.id]
+            positions[key] = [x, y] if at[0] is x and at[1] is y else snap_pair(x, y)  # moved by someone else
         ghosts = [p.id for p in self.players if not p.alive]
         event: dict = {"type": "pos", "positions": positions}
         if ghosts:
@@ -237,17 +249,21 @@ class Game:
         """
         if p.vent is not None:
             return
-        sx, sy = stick
-        if sx * sx + sy * sy > 0.99 or p.using is not None:  # hypot only where it can matter
+        unit = self._units[p.id]
+        if unit[0] is stick:  # the stick held since an earlier tick: its length and unit form are known
+            _, sx, sy, mag = unit
+        else:
+            sx, sy = stick
             mag = math.hypot(sx, sy)
             if mag > 1.0:
                 sx, sy = sx / mag, sy / mag
-            if p.using is not None and mag > 0.2:
-                p.using = None  # walking away closes the task panel
+            self._units[p.id] = (stick if type(stick) is tuple else None, sx, sy, mag)  # a list could change
+        if p.using is not None and mag > 0.2:
+            p.using = None  # walking away closes the task panel
         if not p.alive:  # ghosts cross walls but stay on the ship
             step = self._ghost_step
             x0, y0, x1, y1 = self._bounds
-            vx, vy = snap_pair(p.x + sx * step, p.y + sy * step)
+            vx, vy = self._placed[p.id] = snap_pair(p.x + sx * step, p.y + sy * step)
             vx = x0 if x0 > vx else vx  # min(max(v, lo), hi), without two builtin calls
             vy = y0 if y0 > vy else vy
             p.x = x1 if x1 < vx else vx
@@ -269,7 +285,7 @@ class Game:
                 col = _floor((nx - x0) / res)
                 row = h - 1 - _floor((ny - y0) / res)
                 if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
-                    p.x, p.y = nx, ny
+                    p.x, p.y = self._placed[p.id] = nx, ny
                     p.slid = False
                     return
             can_stand = self._walkable_at
@@ -326,11 +342,11 @@ class Game:
             if vent is not None:
                 p.vent = vent.id
                 p.using = None
-                p.x, p.y = _grid(vent.position)
+                p.x, p.y = self._placed[p.id] = _grid(vent.position)
                 self._emit({"type": "vent", "player": p.id, "action": "enter", "vent": vent.id})
         elif p.vent is not None and inp.vent_to is not None and inp.vent_to in self._vents[p.vent].links:
             p.vent = inp.vent_to
-            p.x, p.y = _grid(self._vents[p.vent].position)
+            p.x, p.y = self._placed[p.id] = _grid(self._vents[p.vent].position)
             self._emit({"type": "vent", "player": p.id, "action": "move", "vent": p.vent})
         elif inp.vent == "exit" and p.vent is not None:
             self._emit({"type": "vent", "player": p.id, "action": "exit", "vent": p.vent})
@@ -569,7 +585,7 @@ class Game:
         for k, p in enumerate(self.players):
             p.using = None
             if p.alive:
-                p.x, p.y = _grid(spawn[k % len(spawn)])
+                p.x, p.y = self._placed[p.id] = _grid(spawn[k % len(spawn)])
             if p.is_impostor:
                 p.kill_cooldown = self.settings.kill_cooldown_s
         self.button_ready_at = self.t + self.settings.button_cooldown_s
