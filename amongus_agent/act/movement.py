@@ -72,7 +72,8 @@ class Mover:
             return self._nudge_dir
         last = len(self.route) - 1
         # advance past waypoints already within reach, then aim a little beyond the current one
-        reach = max(self.step, LOOKAHEAD)
+        step = self.step
+        reach = LOOKAHEAD if LOOKAHEAD > step else step  # max(step, LOOKAHEAD) without a builtin call (every re-aim)
         while self.wp < last and math.dist(pos, self.route[self.wp]) < reach:
             self.wp += 1
         tx, ty = self.route[self.wp]
@@ -81,7 +82,7 @@ class Mover:
         if d < 1e-6:
             return (0.0, 0.0)
         self._watch(pos)
-        mag = min(1.0, d / self.step) if self.wp == last else 1.0
+        mag = (d / step if d / step < 1.0 else 1.0) if self.wp == last else 1.0  # min(1.0, d / step)
         return (dx / d * mag, dy / d * mag)
 
     def _reroute(self, pos: Point) -> None:

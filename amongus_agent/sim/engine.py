@@ -15,8 +15,7 @@ from collections.abc import Mapping
 
 from ..world.map import GameMap
 from ..world.tasks import TaskTable
-from .grid import SNAP_LIMIT as _SNAP_LIMIT
-from .grid import snap
+from .grid import snap, snap_pair
 from .settings import GameSettings
 from .state import (
     COLOR_NAMES,
@@ -72,6 +71,13 @@ class Game:
         self._bounds = tuple(game_map.data.bounds)
         self._step = settings.player_speed * self.dt  # distance per tick at full stick
         self._ghost_step = self._step * settings.ghost_speed_factor
+        # per seat: the last stick moved with, clamped to unit length, and its length. A seat holds one
+        # stick for several ticks (the same tuple), so its length (a hypot) is worked out once, not a tick
+        self._units: list[tuple] = [(None, 0.0, 0.0, 0.0)] * len(self.players)
+        # per seat: the coordinates (the float objects) the engine last put the player at, both on the
+        # grid. While the player is still there, a pos line writes them as they are: `snap` of a grid
+        # value is that value, and `is` cannot be fooled (the list keeps the objects alive).
+        self._placed: list = [(p.x, p.y) for p in self.players]  # (x, y) tuples or [x, y] lists
         self.tasks_total = sum(len(p.tasks) for p in self.players if p.role == CREWMATE)
         # settings read every tick, as plain floats (a pydantic attribute costs several times a slot's)
         self._max_game_s = settings.max_game_s
@@ -185,7 +191,12 @@ class Game:
         return self._events
 
     def _emit_positions(self) -> None:
-        positions = {key: [snap(p.x), snap(p.y)] for key, p in self._keyed}
+        placed = self._placed
+        positions = {}
+        for key, p in self._keyed:
+            x, y = p.x, p.y
+            at = placed[p.id]
+            positions[key] = [x, y] if at[0] is x and at[1] is y else snap_pair(x, y)  # moved by someone else
         ghosts = [p.id for p in self.players if not p.alive]
         event: dict = {"type": "pos", "positions": positions}
         if ghosts:
@@ -202,13 +213,14 @@ class Game:
         for p in self._impostors:
             if p.kill_cooldown > 0:
                 p.kill_cooldown = p.kill_cooldown - dt if p.kill_cooldown > dt else 0.0
+        get, move = inputs.get, self._move  # bound once a tick, not once a player
         for p in self.players:
-            inp = inputs.get(p.id, IDLE)
+            inp = get(p.id, IDLE)
             if inp is IDLE:
                 continue
             stick = inp.stick
             if stick[0] != 0.0 or stick[1] != 0.0:
-                self._move(p, stick)
+                move(p, stick)
             if self.phase != "tasks":
                 continue
             if inp.kill is not None and inp.kill is not False:
@@ -231,46 +243,55 @@ class Game:
 
     def _move(self, p: Player, stick: tuple[float, float]) -> None:
         """Walk one tick, sliding along walls. Positions stay on the millimetre grid the recording
-        writes, so a recording holds exactly the positions the walkable check was made on."""
-        sx, sy = stick
-        if sx == 0.0 and sy == 0.0:
-            return
+        writes, so a recording holds exactly the positions the walkable check was made on.
+
+        The caller (`_tasks_step`) passes only sticks that are not (0, 0).
+        """
         if p.vent is not None:
             return
-        if sx * sx + sy * sy > 0.99 or p.using is not None:  # hypot only where it can matter
+        unit = self._units[p.id]
+        if unit[0] is stick:  # the stick held since an earlier tick: its length and unit form are known
+            _, sx, sy, mag = unit
+        else:
+            sx, sy = stick
             mag = math.hypot(sx, sy)
             if mag > 1.0:
                 sx, sy = sx / mag, sy / mag
-            if p.using is not None and mag > 0.2:
-                p.using = None  # walking away closes the task panel
+            self._units[p.id] = (stick if type(stick) is tuple else None, sx, sy, mag)  # a list could change
+        if p.using is not None and mag > 0.2:
+            p.using = None  # walking away closes the task panel
         if not p.alive:  # ghosts cross walls but stay on the ship
             step = self._ghost_step
             x0, y0, x1, y1 = self._bounds
-            vx, vy = snap(p.x + sx * step), snap(p.y + sy * step)
+            vx, vy = self._placed[p.id] = snap_pair(p.x + sx * step, p.y + sy * step)
             vx = x0 if x0 > vx else vx  # min(max(v, lo), hi), without two builtin calls
             vy = y0 if y0 > vy else vy
             p.x = x1 if x1 < vx else vx
             p.y = y1 if y1 < vy else vy
             return
         step = self._step
-        # `snap` of both coordinates, inlined (the engine's innermost loop); its exceptions go to `snap`
         vx, vy = p.x + sx * step, p.y + sy * step
-        tx, ty = vx * 1000.0, vy * 1000.0
-        mx, my = (tx + 0.5) // 1.0, (ty + 0.5) // 1.0
-        dx, dy = tx - mx, ty - my
-        nx = mx / 1000.0 if mx and -0.4999 < dx < 0.4999 and -_SNAP_LIMIT < tx < _SNAP_LIMIT else snap(vx)
-        ny = my / 1000.0 if my and -0.4999 < dy < 0.4999 and -_SNAP_LIMIT < ty < _SNAP_LIMIT else snap(vy)
-        if self.doors_closed:
-            can_stand = self._can_stand
-        else:  # `GameMap.walkable_at`, inlined for the usual case: a free step
-            x0, y0, res, w, h, mask = self._cells
-            col = _floor((nx - x0) / res)
-            row = h - 1 - _floor((ny - y0) / res)
-            if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
-                p.x, p.y = nx, ny
-                p.slid = False
-                return
+        if not self.doors_closed:
+            # the usual case, a free step: `snap` of both coordinates and `GameMap.walkable_at`, inlined
+            # (the engine's innermost loop). `snap`'s range check is left out: a cell on the raster is
+            # within MAX_COORD (1000 units) of the origin, far inside the range where its shortcut is exact,
+            # and every other case (off the raster, a near-tie, zero, NaN) falls through to `snap` below.
+            tx, ty = vx * 1000.0, vy * 1000.0
+            mx, my = (tx + 0.5) // 1.0, (ty + 0.5) // 1.0
+            dx, dy = tx - mx, ty - my
+            if mx and my and -0.4999 < dx < 0.4999 and -0.4999 < dy < 0.4999:
+                nx, ny = mx / 1000.0, my / 1000.0
+                x0, y0, res, w, h, mask = self._cells
+                col = _floor((nx - x0) / res)
+                row = h - 1 - _floor((ny - y0) / res)
+                if 0 <= col < w and 0 <= row < h and mask[row * w + col] == 1:
+                    p.x, p.y = self._placed[p.id] = nx, ny
+                    p.slid = False
+                    return
             can_stand = self._walkable_at
+        else:
+            can_stand = self._can_stand
+        nx, ny = snap(vx), snap(vy)
         if can_stand(nx, ny):
             p.x, p.y = nx, ny
             p.slid = False
@@ -321,11 +342,11 @@ class Game:
             if vent is not None:
                 p.vent = vent.id
                 p.using = None
-                p.x, p.y = _grid(vent.position)
+                p.x, p.y = self._placed[p.id] = _grid(vent.position)
                 self._emit({"type": "vent", "player": p.id, "action": "enter", "vent": vent.id})
         elif p.vent is not None and inp.vent_to is not None and inp.vent_to in self._vents[p.vent].links:
             p.vent = inp.vent_to
-            p.x, p.y = _grid(self._vents[p.vent].position)
+            p.x, p.y = self._placed[p.id] = _grid(self._vents[p.vent].position)
             self._emit({"type": "vent", "player": p.id, "action": "move", "vent": p.vent})
         elif inp.vent == "exit" and p.vent is not None:
             self._emit({"type": "vent", "player": p.id, "action": "exit", "vent": p.vent})
@@ -564,7 +585,7 @@ class Game:
         for k, p in enumerate(self.players):
             p.using = None
             if p.alive:
-                p.x, p.y = _grid(spawn[k % len(spawn)])
+                p.x, p.y = self._placed[p.id] = _grid(spawn[k % len(spawn)])
             if p.is_impostor:
                 p.kill_cooldown = self.settings.kill_cooldown_s
         self.button_ready_at = self.t + self.settings.button_cooldown_s

@@ -118,9 +118,10 @@ def play(
     sinks = list(sinks)
     order = sorted(seats.items())
     watchers = [c for _, c in order]
+    acts = [(pid, c.act) for pid, c in order]  # bound once a game: every seat acts every tick
     result = GameResult(game.seed, "", "", 0.0, 0, tasks_total=game.tasks_total)
     while not game.over and (until is None or game.t < until):
-        inputs = {pid: c.act() for pid, c in order}
+        inputs = {pid: act() for pid, act in acts}
         events = game.step(inputs)
         if events:
             for sink in sinks:

@@ -157,7 +157,8 @@ class GameMap:
         """`_clear` remembered: vision asks the same pairs again and again (players standing at
         consoles, two players looking at each other in one tick). Exact, since `_clear` is a pure
         function of the four numbers, and the same either way round."""
-        key = (ax, ay, bx, by) if (ax, ay) <= (bx, by) else (bx, by, ax, ay)
+        # (ax, ay) <= (bx, by) as tuples, without building them (positions are never NaN)
+        key = (ax, ay, bx, by) if ax < bx or (ax == bx and ay <= by) else (bx, by, ax, ay)
         seen = self._sight.get(key)
         if seen is None:
             if len(self._sight) >= _SIGHT_MEMO:
@@ -303,8 +304,11 @@ class GameMap:
             exits = tuple((j, dj) for j, dj in exits if self._clear(*self._node_pts[j], *spot)) or None
         if exits is None:
             exits = self._entries(spot)
+        # values[i] = min over exits of dist[i * n + j] + dj; a column of the table is the slice dist[j::n],
+        # so the sums are made a column at a time and `map(min, ...)` keeps the first least, as min over them did
         dist, n = self._dist, self._n
-        values = [min(dist[i * n + j] + dj for j, dj in exits) for i in range(n)]
+        columns = [[d + dj for d in dist[j::n]] for j, dj in exits]
+        values = columns[0] if len(columns) == 1 else list(map(min, *columns))
         if len(self._fields) >= _FIELD_MEMO:
             self._fields.clear()
         field = self._fields[spot] = (values, exits)

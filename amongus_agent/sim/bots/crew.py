@@ -113,11 +113,13 @@ class CrewBot(Bot):
     def _choose_task(self) -> Point | None:
         g, me = self.game, self.me
         best = None
-        for task in me.tasks:
-            place = task.current
-            if place is None or g.t < task.ready_at - 8.0:
+        now = g.t
+        for task in me.tasks:  # `task.current`, written out: asked for every task at every choice
+            step = task.step
+            if now < task.ready_at - 8.0 or step >= len(task.places):
                 continue
-            d = (place.spot[0] - me.x) ** 2 + (place.spot[1] - me.y) ** 2  # straight-line first guess
+            spot = task.places[step].spot
+            d = (spot[0] - me.x) ** 2 + (spot[1] - me.y) ** 2  # straight-line first guess
             if best is None or d < best[0]:
                 best = (d, task)
         if best is None:
