@@ -61,6 +61,11 @@ class Served:
 
         self._wait(lambda: region() is not None, 30, "the window")
         self.region = region()
+        # the window maps before it has drawn anything: wait for its first picture (not all one colour)
+        from amongus_agent.perception.capture import ScreenCapture
+
+        with ScreenCapture(self.region) as cap:
+            self._wait(lambda: float(cap.grab().image.std()) > 5.0, 30, "the window's first picture")
         time.sleep(0.5)  # a few redraws reach the screen
 
     def _stderr(self) -> None:
