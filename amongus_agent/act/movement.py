@@ -82,7 +82,11 @@ class Mover:
         if d < 1e-6:
             return (0.0, 0.0)
         self._watch(pos)
-        mag = (d / step if d / step < 1.0 else 1.0) if self.wp == last else 1.0  # min(1.0, d / step)
+        mag = 1.0
+        if self.wp == last:
+            mag = d / step
+            if not mag < 1.0:  # min(1.0, d / step), without a builtin call
+                mag = 1.0
         return (dx / d * mag, dy / d * mag)
 
     def _reroute(self, pos: Point) -> None:
