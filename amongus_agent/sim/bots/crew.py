@@ -7,7 +7,10 @@ evidence is strong and skips otherwise.
 
 from __future__ import annotations
 
+import random
+
 from ...world.schema import Point
+from ..engine import Game
 from ..state import IDLE, PlayerInput, Sabotage, TaskProgress
 from . import talk
 from .base import Bot
@@ -20,8 +23,8 @@ FIX_RADIUS = 14.0  # lights: crew within this walk of the panel go and fix it
 
 
 class CrewBot(Bot):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, game: Game, pid: int, rng: random.Random) -> None:
+        super().__init__(game, pid, rng)
         self._target: tuple[str, int] | None = None  # ("task", index) | ("fix", panel) | ("body", victim) | ("button", 0)
         self._wander_to: Point | None = None
         self.found_body: tuple[int, str] | None = None
@@ -126,11 +129,11 @@ class CrewBot(Bot):
             return None
         candidates = [t for t in me.tasks if t.current is not None and g.t >= t.ready_at - 8.0]
         if len(candidates) > 1 and me.alive:
-            task = min(candidates, key=lambda t: g.map.spot_distance(me.pos, t.current.spot))
+            task = min(candidates, key=lambda t: g.map.spot_distance(me.pos, t.places[t.step].spot))
         else:
             task = best[1]
         self._task_of_goal = (task, task.step)
-        return task.current.spot
+        return task.places[task.step].spot  # a step not done: `task.current`
 
     def _should_fix(self, sab: Sabotage) -> bool:
         kind = sab.kind

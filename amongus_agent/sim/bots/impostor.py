@@ -8,7 +8,10 @@ meetings, and votes with the crowd.
 
 from __future__ import annotations
 
+import random
+
 from ...world.schema import Point
+from ..engine import Game
 from ..state import IDLE, PlayerInput
 from . import talk
 from .base import Bot
@@ -19,8 +22,8 @@ SABOTAGE_MIX = (("lights", 0.3), ("reactor", 0.2), ("oxygen", 0.2), ("comms", 0.
 
 
 class ImpostorBot(Bot):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, game: Game, pid: int, rng: random.Random) -> None:
+        super().__init__(game, pid, rng)
         self.partners = {p.id for p in self.game.players if p.is_impostor and p.id != self.pid}
         self._fake = 0  # index of the fake task being walked to
         self._fake_wait = 0.0
@@ -131,6 +134,7 @@ class ImpostorBot(Bot):
 
     def _vent_travel(self) -> PlayerInput:
         g, me = self.game, self.me
+        assert me.vent is not None  # called only while in a vent
         vent = g.map.data.vents[me.vent]
         if g.t < self._exit_at:
             return IDLE
