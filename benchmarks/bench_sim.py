@@ -9,7 +9,8 @@ The machine is shared, so every figure comes with what the machine gave meanwhil
 framed by two runs of a fixed pure-Python workload (`amongus_agent/sim/reference.py`) in this same
 process, and `game_s_per_reference` (game seconds played in the time one reference run takes)
 compares across loads and across versions run side by side; CPU seconds and the load average are
-reported too. The map is loaded before timing, as a long-running process would have it.
+reported too. The map is loaded before timing, as a long-running process would have it. `native` says
+whether the compiled simulator ran (`amongus_agent/native.py`; AMONGUS_PURE=1 measures the sources).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from amongus_agent import native
 from amongus_agent.recording import RecordingWriter
 from amongus_agent.sim.batch import bench
 from amongus_agent.sim.reference import reference_s
@@ -82,7 +84,8 @@ def main() -> None:
     args = ap.parse_args()
     seeds = list(range(args.seed, args.seed + args.games))
     world(GameSettings().map)
-    out: dict = {"benchmark": "simulator", "cores": os.cpu_count(), "loadavg_start": list(os.getloadavg())}
+    out: dict = {"benchmark": "simulator", "cores": os.cpu_count(), "loadavg_start": list(os.getloadavg()),
+                "native": native.state(), "compiled_in_use": native.in_use()}  # mypyc build or sources
     out["one_core_recording"] = one_core(args.runs, seeds, record=True)
     out["one_core_no_recording"] = one_core(args.runs, seeds, record=False)
     out["target_x_realtime"] = TARGET_X
