@@ -108,6 +108,26 @@ def test_kill_needs_range_cooldown_and_an_impostor():
     assert other.alive, "cooldown after a kill"
 
 
+
+def test_kill_true_takes_the_nearest_crewmate_in_range():
+    """A pad's kill button names nobody: the game takes the nearest crewmate in range (player 1 is in
+    range too, farther away: the compiled engine once read True as the id 1)."""
+    g = game()
+    imp = impostor(g)
+    one = g.players[1]
+    assert not one.is_impostor and imp.id != 1
+    near = next(p for p in g.players if not p.is_impostor and p.id not in (1, imp.id))
+    for p in g.players:
+        if p not in (imp, one, near):
+            place(p, (-2.0, 0.66))  # far away
+    place(imp, (-12.0, 0.66))
+    place(one, (-11.2, 0.66))
+    place(near, (-11.6, 0.66))
+    imp.kill_cooldown = 0.0
+    events = run(g, {imp.id: PlayerInput(kill=True)})
+    assert [e["victim"] for e in events if e["type"] == "kill"] == [near.id]
+    assert one.alive and not near.alive
+
 def test_vents_are_for_impostors_and_follow_links():
     g = game()
     imp, mate = impostor(g), crew(g)

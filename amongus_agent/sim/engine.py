@@ -223,8 +223,9 @@ class Game:
                 move(p, stick)
             if self.phase != "tasks":
                 continue
-            if inp.kill is not None and inp.kill is not False:
-                self._try_kill(p, inp.kill)
+            kill: object = inp.kill  # not `int | None`: compiled, True (a pad's "nearest") would turn into 1
+            if kill is not None and kill is not False:
+                self._try_kill(p, kill)
             if inp.report:
                 self._try_report(p)
             if inp.vent is not None or inp.vent_to is not None:
@@ -313,7 +314,9 @@ class Game:
 
     # ------------------------------------------------------------------ impostor actions
 
-    def _try_kill(self, p: Player, target: int | bool) -> None:
+    def _try_kill(self, p: Player, target: object) -> None:
+        """`target` is a player id, or True for whoever is nearest (a pad's kill button). Typed `object`:
+        to mypy, and so to mypyc, `int | bool` is `int`, and compiled code would take True for player 1."""
         if self.settings.freeplay or not (p.alive and p.is_impostor and p.vent is None and p.kill_cooldown <= 0):
             return
         reach = self.settings.kill_range
