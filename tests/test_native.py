@@ -1,8 +1,9 @@
 """The compiled simulator (mypyc, `amongus_agent/native.py`): built by setup, in use, the same games.
 
 Compiled and interpreted runs of the same sources must write byte for byte the same recordings: bot
-games at three lobby sizes, and games with agent seats (the agent's side calls into the compiled
-engine, movement and map from interpreted code). A build that no longer matches its sources must
+games at three lobby sizes, games with agent seats (the agent's side calls into the compiled engine,
+movement and map from interpreted code), and games in which seats press random buttons
+(`native_probe.py`: every kind of input a port can send, not only what bots send). A build that no longer matches its sources must
 not run.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -64,6 +66,18 @@ def test_compiled_and_interpreted_agent_games_write_the_same_recordings(tmp_path
         digests[pure] = hashlib.sha256(out.read_bytes()).hexdigest()
         assert out.stat().st_size > 10_000
     assert digests[False] == digests[True]
+
+
+@pytest.mark.skipif(not BUILDABLE, reason="mypyc is not installed here (the native extra), or AMONGUS_PURE is set")
+def test_compiled_and_interpreted_answer_random_buttons_alike() -> None:
+    """Every kind of input, not only what bots send (this caught a pad's kill=True read as player 1)."""
+    seeds = ["1", "2", "3", "4", "5", "6"]
+    outs = [subprocess.run([sys.executable, "tests/native_probe.py", *seeds], cwd=ROOT, env=_env(pure), check=True,
+                           capture_output=True, text=True, timeout=240).stdout for pure in (False, True)]
+    assert outs[0] == outs[1]
+    games = json.loads(outs[0])
+    seen = set().union(*(g["events"] for g in games.values()))
+    assert {"kill", "vent", "sabotage", "sabotage_fixed", "meeting_start", "vote", "eject", "chat", "task"} <= seen
 
 
 def test_pure_runs_the_sources() -> None:
