@@ -12,6 +12,11 @@ match the sources on disk, or `AMONGUS_PURE=1` is set, `use_sources` (called on 
 package) routes these modules to their `.py` files: all of them, since compiled classes can only be
 subclassed by compiled classes. Where nothing was built (Windows without a C compiler, a wheel
 install) the sources run as they always did.
+
+Compiled code holds the sources to their annotations: a call into these modules with a list where a
+tuple is declared raises TypeError, and a value typed `int | bool` is an `int` (True becomes 1; the
+engine's kill target is therefore `object`). `tests/native_probe.py` plays seats pressing random
+buttons both ways, so a difference of this kind shows up as a test failure, not as a different game.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from .. import native
 from .reference import ROUNDS, reference_s
 from .runner import new_game, play
 from .settings import GameSettings
@@ -96,6 +97,7 @@ def bench(
         "sim_s_per_wall_s": round(total_game_s / wall, 1) if wall > 0 else None,
         "game_s_per_reference": round(statistics.median(per_reference), 3) if per_reference else None,
         "loadavg": [load_before, _loadavg()],
+        "native": native.state(),  # the simulator compiled from these sources, or the sources (`native.py`)
     }
 
 
