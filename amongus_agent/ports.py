@@ -74,6 +74,9 @@ class VerifiedDecision:
         return self.actions[0]
 
 
+MAX_PLAYERS = 15  # the game's lobby maximum: settings, recordings and bridge frames are held to it
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ..ports import MAX_PLAYERS
+
 if TYPE_CHECKING:
     from ..world.map import GameMap
 
@@ -24,7 +26,6 @@ MAX_INPUT_LINE = 8 << 10  # agent -> game: an input line is under 1 KiB
 MAX_DEPTH = 8  # a frame nests 5 deep (frame > meeting > chat > line > field); a little room to grow
 MAX_TOKENS = 20_000  # brackets and strings in one line (a full frame has under 2,000): bounds the scan
 MAX_DIGITS = 32  # digits in one JSON number (a double needs 17)
-MAX_PLAYERS = 15  # the game's lobby maximum
 MAX_NUMBER = 1e6  # any time, cooldown, distance or range: far above anything a game holds
 MAX_TEXT = 256  # names, rooms, labels, chat lines, reasons
 MAX_LIST = 64  # tasks, vents, panels, done tasks

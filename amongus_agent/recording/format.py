@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, field_validator
 
+from ..ports import MAX_PLAYERS
+
 RECORDING_VERSION = 1
 
 Point = tuple[float, float]
@@ -20,7 +22,6 @@ Winner = Literal["crew", "impostors"]
 SabotageKind = Literal["lights", "reactor", "oxygen", "comms", "doors"]
 # Limits a reader holds every line to (docs/recording.md): finite numbers in ranges no game reaches,
 # so nothing downstream (summary, checker, drawing) meets an overflow, and text no longer than a line.
-MAX_PLAYERS = 15
 MAX_TIME_S = 1e6
 MAX_COORD = 1e4
 MAX_TEXT = 10_000

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import DataError
-from ..ports import DEFAULT_RULES, Rules
+from ..ports import DEFAULT_RULES, MAX_PLAYERS, Rules
 from ..world.loading import validation_message
 
 KILL_DISTANCES = {"short": 1.0, "medium": 1.8, "long": 2.5}
@@ -30,7 +30,7 @@ class GameSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     map: str = Field("skeld", min_length=1, max_length=4096)
-    players: int = Field(10, ge=4, le=15)
+    players: int = Field(10, ge=4, le=MAX_PLAYERS)
     impostors: int = Field(2, ge=1, le=3)
     tick_hz: int = Field(10, ge=2, le=60, description="fixed simulation steps per game second")
     player_speed: float = Field(_R.player_speed, ge=0.25, le=10, description="units per second at full stick (estimate)")
