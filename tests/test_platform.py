@@ -127,7 +127,7 @@ def test_keyboard_input_goes_through_the_keyboard_package_not_xdotool():
     report = as_windows("""
         from amongus_agent.act.input.base import BackendUnavailableError
         from amongus_agent.act.input.keyboard import KeyboardBackend
-        from amongus_agent.act.input.x11 import require_display, xdotool_path
+        from amongus_agent.act.input.desktop import require_display, xdotool_path
         import os
         os.environ.pop("DISPLAY", None)
         require_display()  # no display is needed on Windows

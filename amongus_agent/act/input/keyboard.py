@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping
 
 from .base import DEFAULT_KEYS, BackendUnavailableError, Button, InputBackend
-from .x11 import pyautogui_module, require_display, xdotool_path
+from .desktop import pyautogui_module, require_display, xdotool_path
 
 STICK_THRESHOLD = 0.38  # about 22 degrees off an axis before the diagonal key joins in
 DEADZONE = 0.2  # a stick shorter than this stands still; any longer one walks (keys know no half speed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .base import DEFAULT_KEYS, Button, InputBackend
-from .x11 import pyautogui_module
+from .desktop import pyautogui_module
 
 
 class MouseBackend(InputBackend):

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 
 from .base import BackendUnavailableError
-from .x11 import require_display
+from .desktop import require_display
 
 log = logging.getLogger(__name__)
 
