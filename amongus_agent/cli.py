@@ -962,16 +962,42 @@ def record_map_cmd(
         out.print(f"saved {result.path}: {result.nodes} nodes, {result.edges} edges, {result.spots} task spots")
 
 
-def main() -> None:
-    """Entry point: run the app, turning our own errors into one line and exit status 2."""
-    try:
-        app()
-    except AmongUsError as exc:
-        from rich.text import Text
+def _error_line(message: str) -> None:
+    from rich.text import Text
 
-        # the message quotes user text (file names, values): print it as it is, never as markup
-        err.print(Text("error: ", style="red") + Text(" ".join(str(exc).split())), soft_wrap=True)
+    # the message quotes user text (file names, values): print it as it is, never as markup
+    err.print(Text("error: ", style="red") + Text(" ".join(message.split())), soft_wrap=True)
+
+
+def main() -> None:
+    """Entry point: run the app, turning our own errors and usage errors into one line and exit status 2.
+
+    Click's own form for a usage error is a usage line, a hint and a boxed message: four lines or more
+    where a wrong flag deserves one that says which command, what was wrong and where to look.
+    """
+    # Click's exception classes, whichever click this Typer uses (recent ones carry their own copy and
+    # export only these three): the usage error and the base class are BadParameter's ancestors.
+    ancestors = {c.__name__: c for c in typer.BadParameter.__mro__}
+    usage_error, click_exception = ancestors["UsageError"], ancestors["ClickException"]
+    try:
+        rv = app(standalone_mode=False)
+    except AmongUsError as exc:
+        _error_line(str(exc))
         sys.exit(2)
+    except usage_error as exc:
+        if not exc.format_message().strip():  # a group called without a command: its help was the answer
+            sys.exit(exc.exit_code)
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "amongus-agent"
+        _error_line(f"{where}: {exc.format_message()} (see {where} --help)")
+        sys.exit(2)
+    except click_exception as exc:
+        _error_line(exc.format_message())
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("Aborted!")
+        sys.exit(1)
+    sys.exit(rv if isinstance(rv, int) else 0)  # `typer.Exit(code)` comes back as its code
 
 
 if __name__ == "__main__":

@@ -145,6 +145,18 @@ def test_settings_of_other_commands_are_checked_too(command: str) -> None:
     assert "kill_cooldown_s" in line and "finite" in line
 
 
+@pytest.mark.parametrize("args,words", [
+    (["simulate", "--players", "abc"], ["amongus_agent simulate:", "--players", "integer", "simulate --help"]),
+    (["simulate", "--bogus"], ["amongus_agent simulate:", "--bogus"]),
+    (["nosuch"], ["amongus_agent:", "nosuch"]),
+    (["path"], ["amongus_agent path:", "start"]),
+    (["map", "show", "--out"], ["--out", "requires an argument"]),
+])
+def test_a_usage_error_is_one_line_naming_the_command(args: list[str], words: list[str]) -> None:
+    line = one_error_line(cli(*args))
+    assert line.startswith("error: ") and all(w in line for w in words), line
+
+
 def test_an_infinite_setting_from_the_environment_names_the_variable(tmp_path: Path) -> None:
     line = one_error_line(cli("simulate", "--json", "-o", str(tmp_path / "g.jsonl"),
                               env={"AMONGUS_KILL_COOLDOWN_S": "inf"}))
