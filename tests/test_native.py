@@ -3,8 +3,8 @@
 Compiled and interpreted runs of the same sources must write byte for byte the same recordings: bot
 games at three lobby sizes, games with agent seats (the agent's side calls into the compiled engine,
 movement and map from interpreted code), and games in which seats press random buttons
-(`native_probe.py`: every kind of input a port can send, not only what bots send). A build that no longer matches its sources must
-not run.
+(`native_probe.py`: every kind of input a port can send, not only what bots send). A build that no
+longer matches its sources must not run.
 """
 
 from __future__ import annotations

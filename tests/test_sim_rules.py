@@ -108,7 +108,6 @@ def test_kill_needs_range_cooldown_and_an_impostor():
     assert other.alive, "cooldown after a kill"
 
 
-
 def test_kill_true_takes_the_nearest_crewmate_in_range():
     """A pad's kill button names nobody: the game takes the nearest crewmate in range (player 1 is in
     range too, farther away: the compiled engine once read True as the id 1)."""
@@ -127,6 +126,7 @@ def test_kill_true_takes_the_nearest_crewmate_in_range():
     events = run(g, {imp.id: PlayerInput(kill=True)})
     assert [e["victim"] for e in events if e["type"] == "kill"] == [near.id]
     assert one.alive and not near.alive
+
 
 def test_vents_are_for_impostors_and_follow_links():
     g = game()
